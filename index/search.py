@@ -1,0 +1,149 @@
+"""Hybrid search: faiss (dense) and BM25 (lexical), fused by reciprocal rank."""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import faiss
+import numpy as np
+
+from .bm25 import BM25
+from .chunking import Chunk
+from .embedders import Embedder
+from .store import CHUNKS, LEXICON, VECTORS, BUILD_COMMAND, IndexCorrupt, IndexMismatch, read_manifest
+from .text import Analyzer, fold
+
+MAX_QUERY_CHARS = 2000      # e5 reads 512 tokens; longer queries only cost time
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\ufffd]")
+_WORD_RE = re.compile(r"[^\W_]{2,}", re.UNICODE)
+
+
+class QueryError(ValueError):
+    """The query cannot be searched (empty, or no words); the message says why."""
+
+
+@dataclass(frozen=True)
+class Hit:
+    rank: int
+    chunk_id: str
+    doc_id: str
+    title: str
+    section: str
+    text: str
+    score: float         # fused score: higher is better, comparable within one query only
+    dense_score: float   # cosine similarity of query and passage
+    lexical_score: float # BM25 score relative to the best possible for this query (0..1)
+
+    def to_json(self) -> dict:
+        return {"rank": self.rank, "doc_id": self.doc_id, "title": self.title, "section": self.section,
+                "text": self.text, "score": round(self.score, 6), "chunk_id": self.chunk_id,
+                "dense_score": round(self.dense_score, 4), "lexical_score": round(self.lexical_score, 4)}
+
+
+@dataclass(frozen=True)
+class FusionConfig:
+    rrf_k: float = 60.0
+    dense_weight: float = 1.0
+    lexical_weight: float = 1.0
+    candidates: int = 50
+
+
+def clean_query(query: str) -> str:
+    """Strip control and bidi characters, collapse whitespace, cap the length."""
+    if not isinstance(query, str):
+        raise QueryError("the query must be text")
+    query = _CONTROL_RE.sub(" ", query)
+    query = " ".join(query.split())[:MAX_QUERY_CHARS]
+    if not query:
+        raise QueryError("the query is empty")
+    if not _WORD_RE.search(query):
+        raise QueryError("the query contains no words to search for")
+    return query
+
+
+class HybridIndex:
+    """A loaded index: search(query, k) -> list[Hit]."""
+
+    def __init__(self, chunks: list[Chunk], terms: list[list[str]], vectors: faiss.Index,
+                 lexicon: dict, embedder: Embedder, fusion: FusionConfig = FusionConfig()) -> None:
+        self.chunks = chunks
+        self.embedder = embedder
+        self.fusion = fusion
+        self._faiss = vectors
+        self._bm25 = BM25(terms)
+        self._analyzer = Analyzer(lexicon["vocabulary"])
+        self._surface: dict[str, str] = lexicon["surface"]
+        self._known_words = frozenset(self._surface.values())
+
+    @classmethod
+    def load(cls, index_dir: Path, embedder: Embedder, fusion: FusionConfig = FusionConfig()) -> "HybridIndex":
+        manifest = read_manifest(index_dir)
+        if manifest["embedder"] != embedder.id:
+            raise IndexMismatch(
+                f"The index in {index_dir} was built with the embedder {manifest['embedder']!r}, "
+                f"but {embedder.id!r} is configured (SPARRING_EMBEDDER). Rebuild it with: "
+                f"SPARRING_EMBEDDER={embedder.id} {BUILD_COMMAND}"
+            )
+        try:
+            chunks, terms = [], []
+            with open(index_dir / CHUNKS, encoding="utf-8") as lines:
+                for line in lines:
+                    record = json.loads(line)
+                    terms.append(record.pop("terms"))
+                    record.pop("sha256", None)
+                    chunks.append(Chunk(**record))
+            lexicon = json.loads((index_dir / LEXICON).read_text(encoding="utf-8"))
+            vectors = faiss.read_index(str(index_dir / VECTORS))
+        except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
+            raise IndexCorrupt(f"The index in {index_dir} is incomplete or damaged ({exc}). "
+                               f"Rebuild it with: {BUILD_COMMAND}") from None
+        if vectors.ntotal != len(chunks) or len(chunks) != manifest["chunks"] or vectors.d != embedder.dim:
+            raise IndexCorrupt(f"The index in {index_dir} is inconsistent (vectors and chunks differ). "
+                               f"Rebuild it with: {BUILD_COMMAND}")
+        return cls(chunks, terms, vectors, lexicon, embedder, fusion)
+
+    def restore_spelling(self, query: str) -> str:
+        """Write "soroe"/"paa" as "sorø"/"på" for the embedder, using the corpus's own spellings."""
+        def fix(match: re.Match) -> str:
+            word = match.group(0)
+            lower = word.lower()
+            if lower in self._known_words or any(c in lower for c in "æøå"):
+                return word
+            return self._surface.get(fold(lower), word)
+        return re.sub(r"[^\W\d_]+", fix, query)
+
+    def search(self, query: str, k: int = 5) -> list[Hit]:
+        query = clean_query(query)
+        k = max(1, min(int(k), len(self.chunks)))
+        n = min(len(self.chunks), max(self.fusion.candidates, k))
+
+        query_vector = self.embedder.embed_queries([self.restore_spelling(query)])
+        dense_scores, dense_ids = self._faiss.search(query_vector, n)
+        dense_scores, dense_ids = dense_scores[0], dense_ids[0]
+
+        query_terms = self._analyzer.terms(query)[:200]
+        lexical = self._bm25.scores(query_terms)
+        best_possible = self._bm25.max_possible(query_terms) or 1.0
+        lexical_ids = np.argsort(-lexical, kind="stable")[:n]
+
+        fused: dict[int, float] = {}
+        dense_by_id = {int(i): float(s) for i, s in zip(dense_ids, dense_scores) if i >= 0}
+        for rank, idx in enumerate(dense_by_id):
+            fused[idx] = fused.get(idx, 0.0) + self.fusion.dense_weight / (self.fusion.rrf_k + rank + 1)
+        for rank, idx in enumerate(lexical_ids.tolist()):
+            if lexical[idx] <= 0:
+                break
+            fused[idx] = fused.get(idx, 0.0) + self.fusion.lexical_weight / (self.fusion.rrf_k + rank + 1)
+
+        best = sorted(fused.items(), key=lambda item: -item[1])[:k]
+        hits = []
+        for rank, (idx, score) in enumerate(best, start=1):
+            chunk = self.chunks[idx]
+            dense = dense_by_id.get(idx)
+            if dense is None:
+                dense = float(self._faiss.reconstruct(idx) @ query_vector[0])
+            hits.append(Hit(rank, chunk.id, chunk.doc_id, chunk.title, chunk.section, chunk.text,
+                            score, dense, float(lexical[idx]) / best_possible))
+        return hits

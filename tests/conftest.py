@@ -1,0 +1,42 @@
+"""Shared fixtures: the fixture corpus, fake and real embedders, built indexes."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from index.search import HybridIndex
+from index.store import build_index
+from tests.fakes import FakeEmbedder
+
+FIXTURES = Path(__file__).parent / "fixtures"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def knowledge_dir(tmp_path: Path) -> Path:
+    target = tmp_path / "knowledge"
+    shutil.copytree(FIXTURES / "knowledge", target)
+    return target
+
+
+@pytest.fixture
+def fake_index(knowledge_dir: Path, tmp_path: Path) -> HybridIndex:
+    embedder = FakeEmbedder()
+    build_index(knowledge_dir / "documents", tmp_path / "var" / "index", embedder)
+    return HybridIndex.load(tmp_path / "var" / "index", embedder)
+
+
+@pytest.fixture(scope="session")
+def e5_embedder():
+    from index.embedders import E5SmallQ4Embedder
+    return E5SmallQ4Embedder()
+
+
+@pytest.fixture(scope="session")
+def real_fixture_index(e5_embedder, tmp_path_factory) -> HybridIndex:
+    """The fixture corpus indexed with the real default embedder (a few seconds)."""
+    data = tmp_path_factory.mktemp("real-index")
+    build_index(FIXTURES / "knowledge" / "documents", data / "index", e5_embedder)
+    return HybridIndex.load(data / "index", e5_embedder)
