@@ -1,0 +1,174 @@
+"""Theme groups and dialogue question sets from YAML, validated with errors naming file and key."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class ContentError(ValueError):
+    """A content file is unusable; the message names the file and the key."""
+
+
+@dataclass(frozen=True)
+class Contact:
+    name: str
+    email: str = ""
+
+
+@dataclass(frozen=True)
+class ThemeGroup:
+    id: str
+    name: str
+    description: str
+    examples: tuple[str, ...]
+    contact: Contact
+    channel: str = ""
+
+
+@dataclass(frozen=True)
+class Fallback:
+    name: str
+    contact: Contact | None = None
+    channel: str = ""
+
+
+@dataclass(frozen=True)
+class ThemeGroups:
+    groups: tuple[ThemeGroup, ...]
+    fallback: Fallback | None
+    source: Path
+
+
+@dataclass(frozen=True)
+class DialogueQuestion:
+    text: str
+    context: str = ""
+    case: str = ""
+
+
+@dataclass(frozen=True)
+class DialogueSet:
+    id: str
+    title: str
+    description: str
+    source: str
+    questions: tuple[DialogueQuestion, ...]
+
+
+class _Reader:
+    """Typed access to parsed YAML that reports 'file: key.path: problem'."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def fail(self, key: str, problem: str) -> ContentError:
+        return ContentError(f"{self.path}: {key}: {problem}")
+
+    def load(self) -> Any:
+        try:
+            text = self.path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise ContentError(f"{self.path}: file not found") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ContentError(f"{self.path}: cannot read ({exc})") from None
+        try:
+            return yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            where = getattr(exc, "problem_mark", None)
+            line = f" (line {where.line + 1})" if where else ""
+            raise ContentError(f"{self.path}: not valid YAML{line}: {getattr(exc, 'problem', exc)}") from None
+
+    def mapping(self, value: Any, key: str) -> dict:
+        if not isinstance(value, dict):
+            raise self.fail(key, f"must be a mapping (got {type(value).__name__})")
+        return value
+
+    def items(self, value: Any, key: str, minimum: int = 1) -> list:
+        if not isinstance(value, list) or len(value) < minimum:
+            raise self.fail(key, f"must be a list with at least {minimum} item(s)")
+        return value
+
+    def text(self, data: dict, key: str, path: str, required: bool = True) -> str:
+        value = data.get(key)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if required:
+                raise self.fail(f"{path}.{key}" if path else key, "is missing or empty")
+            return ""
+        if not isinstance(value, (str, int, float)):
+            raise self.fail(f"{path}.{key}" if path else key, "must be text")
+        return " ".join(str(value).split())
+
+    def contact(self, value: Any, path: str) -> Contact:
+        data = self.mapping(value, path)
+        email = self.text(data, "email", path, required=False)
+        if email and not _EMAIL_RE.match(email):
+            raise self.fail(f"{path}.email", f"is not an e-mail address: {email!r}")
+        return Contact(self.text(data, "name", path), email)
+
+
+def load_theme_groups(path: Path) -> ThemeGroups:
+    reader = _Reader(path)
+    root = reader.mapping(reader.load(), "(top level)")
+    groups: list[ThemeGroup] = []
+    seen: set[str] = set()
+    for i, item in enumerate(reader.items(root.get("theme_groups"), "theme_groups")):
+        key = f"theme_groups[{i}]"
+        data = reader.mapping(item, key)
+        group_id = reader.text(data, "id", key)
+        if not _ID_RE.match(group_id):
+            raise reader.fail(f"{key}.id", f"must be letters, digits, '-', '_' or '.' (got {group_id!r})")
+        if group_id in seen:
+            raise reader.fail(f"{key}.id", f"{group_id!r} is used twice")
+        seen.add(group_id)
+        examples = data.get("examples") or []
+        if not isinstance(examples, list) or not all(isinstance(e, (str, int, float)) for e in examples):
+            raise reader.fail(f"{key}.examples", "must be a list of short texts")
+        groups.append(ThemeGroup(
+            id=group_id,
+            name=reader.text(data, "name", key),
+            description=reader.text(data, "description", key),
+            examples=tuple(" ".join(str(e).split()) for e in examples if str(e).strip()),
+            contact=reader.contact(data.get("contact"), f"{key}.contact"),
+            channel=reader.text(data, "channel", key, required=False),
+        ))
+    fallback = None
+    if root.get("fallback") is not None:
+        data = reader.mapping(root["fallback"], "fallback")
+        fallback = Fallback(
+            name=reader.text(data, "name", "fallback"),
+            contact=reader.contact(data["contact"], "fallback.contact") if data.get("contact") else None,
+            channel=reader.text(data, "channel", "fallback", required=False),
+        )
+    return ThemeGroups(tuple(groups), fallback, path)
+
+
+def load_dialogues(path: Path) -> tuple[DialogueSet, ...]:
+    reader = _Reader(path)
+    root = reader.mapping(reader.load(), "(top level)")
+    sets: list[DialogueSet] = []
+    seen: set[str] = set()
+    for i, item in enumerate(reader.items(root.get("dialogues"), "dialogues")):
+        key = f"dialogues[{i}]"
+        data = reader.mapping(item, key)
+        set_id = reader.text(data, "id", key)
+        if set_id in seen:
+            raise reader.fail(f"{key}.id", f"{set_id!r} is used twice")
+        seen.add(set_id)
+        questions = []
+        for j, q in enumerate(reader.items(data.get("questions"), f"{key}.questions")):
+            qkey = f"{key}.questions[{j}]"
+            qdata = {"text": q} if isinstance(q, str) else reader.mapping(q, qkey)
+            questions.append(DialogueQuestion(reader.text(qdata, "text", qkey),
+                                              reader.text(qdata, "context", qkey, required=False),
+                                              reader.text(qdata, "case", qkey, required=False)))
+        sets.append(DialogueSet(set_id, reader.text(data, "title", key),
+                                reader.text(data, "description", key, required=False),
+                                reader.text(data, "source", key, required=False), tuple(questions)))
+    return tuple(sets)
