@@ -28,6 +28,9 @@ class BM25:
                      for t, (ids, _) in self._postings.items()}
         self._terms = list(self._postings)
 
+    def idf(self, term: str) -> float:
+        return self._idf.get(term, 0.0)
+
     def __contains__(self, term: str) -> bool:
         return term in self._postings
 

@@ -44,10 +44,12 @@ class Hit:
 
 @dataclass(frozen=True)
 class FusionConfig:
+    method: str = "zscore"       # rrf (reciprocal rank) or zscore (standardised score sum)
     rrf_k: float = 60.0
     dense_weight: float = 1.0
-    lexical_weight: float = 1.0
+    lexical_weight: float = 0.7
     candidates: int = 50
+    translate_dense: bool = True
 
 
 def clean_query(query: str) -> str:
@@ -76,6 +78,10 @@ class HybridIndex:
         self._analyzer = Analyzer(lexicon["vocabulary"])
         self._surface: dict[str, str] = lexicon["surface"]
         self._known_words = frozenset(self._surface.values())
+        self._by_id = {c.id: c for c in chunks}
+        self._glossary: dict[str, str] = lexicon.get("glossary", {})
+        self._glossary_longest = max((len(k.split()) for k in self._glossary), default=0)
+        self._vectors_cache: np.ndarray | None = None
 
     @classmethod
     def load(cls, index_dir: Path, embedder: Embedder, fusion: FusionConfig = FusionConfig()) -> "HybridIndex":
@@ -104,6 +110,28 @@ class HybridIndex:
                                f"Rebuild it with: {BUILD_COMMAND}")
         return cls(chunks, terms, vectors, lexicon, embedder, fusion)
 
+    def term_weights(self, text: str) -> dict[str, float]:
+        """The text's search terms with their IDF: what makes a sentence relevant to a query."""
+        return {t: self._bm25.idf(t) for t in self._analyzer.terms(text)}
+
+    def chunk(self, chunk_id: str) -> Chunk | None:
+        return self._by_id.get(chunk_id)
+
+    def translate_terms(self, query: str) -> list[str]:
+        """Danish domain terms for English words in the query (longest phrase first)."""
+        tokens = re.findall(r"[a-z][a-z-]*", query.lower())
+        found, i = [], 0
+        while i < len(tokens):
+            for size in range(min(self._glossary_longest, len(tokens) - i), 0, -1):
+                danish = self._glossary.get(" ".join(tokens[i:i + size]))
+                if danish:
+                    found.append(danish)
+                    i += size
+                    break
+            else:
+                i += 1
+        return found
+
     def restore_spelling(self, query: str) -> str:
         """Write "soroe"/"paa" as "sorø"/"på" for the embedder, using the corpus's own spellings."""
         def fix(match: re.Match) -> str:
@@ -114,28 +142,51 @@ class HybridIndex:
             return self._surface.get(fold(lower), word)
         return re.sub(r"[^\W\d_]+", fix, query)
 
+    def _zscore_fusion(self, query_vector: np.ndarray, dense_by_id: dict[int, float], lexical: np.ndarray,
+                       lexical_ids: np.ndarray) -> dict[int, float]:
+        """Sum of each signal standardised over the whole corpus: a clear winner in one signal counts."""
+        all_dense = self._all_vectors @ query_vector
+        dense_z = (all_dense - all_dense.mean()) / (all_dense.std() + 1e-9)
+        lexical_z = (lexical - lexical.mean()) / (lexical.std() + 1e-9) if lexical.any() else np.zeros_like(lexical)
+        candidates = set(dense_by_id) | set(lexical_ids.tolist())
+        return {i: self.fusion.dense_weight * float(dense_z[i]) + self.fusion.lexical_weight * float(lexical_z[i])
+                for i in candidates}
+
+    @property
+    def _all_vectors(self) -> np.ndarray:
+        if self._vectors_cache is None:
+            self._vectors_cache = self._faiss.reconstruct_n(0, self._faiss.ntotal)
+        return self._vectors_cache
+
     def search(self, query: str, k: int = 5) -> list[Hit]:
         query = clean_query(query)
         k = max(1, min(int(k), len(self.chunks)))
         n = min(len(self.chunks), max(self.fusion.candidates, k))
 
-        query_vector = self.embedder.embed_queries([self.restore_spelling(query)])
+        translated = self.translate_terms(query)
+        dense_text = self.restore_spelling(query)
+        if translated and self.fusion.translate_dense:
+            dense_text += " (" + ", ".join(translated) + ")"
+        query_vector = self.embedder.embed_queries([dense_text])
         dense_scores, dense_ids = self._faiss.search(query_vector, n)
         dense_scores, dense_ids = dense_scores[0], dense_ids[0]
 
-        query_terms = self._analyzer.terms(query)[:200]
+        query_terms = (self._analyzer.terms(query) + self._analyzer.terms(" ".join(translated)))[:200]
         lexical = self._bm25.scores(query_terms)
         best_possible = self._bm25.max_possible(query_terms) or 1.0
         lexical_ids = np.argsort(-lexical, kind="stable")[:n]
 
-        fused: dict[int, float] = {}
         dense_by_id = {int(i): float(s) for i, s in zip(dense_ids, dense_scores) if i >= 0}
-        for rank, idx in enumerate(dense_by_id):
-            fused[idx] = fused.get(idx, 0.0) + self.fusion.dense_weight / (self.fusion.rrf_k + rank + 1)
-        for rank, idx in enumerate(lexical_ids.tolist()):
-            if lexical[idx] <= 0:
-                break
-            fused[idx] = fused.get(idx, 0.0) + self.fusion.lexical_weight / (self.fusion.rrf_k + rank + 1)
+        if self.fusion.method == "zscore":
+            fused = self._zscore_fusion(query_vector[0], dense_by_id, lexical, lexical_ids)
+        else:
+            fused = {}
+            for rank, idx in enumerate(dense_by_id):
+                fused[idx] = fused.get(idx, 0.0) + self.fusion.dense_weight / (self.fusion.rrf_k + rank + 1)
+            for rank, idx in enumerate(lexical_ids.tolist()):
+                if lexical[idx] <= 0:
+                    break
+                fused[idx] = fused.get(idx, 0.0) + self.fusion.lexical_weight / (self.fusion.rrf_k + rank + 1)
 
         best = sorted(fused.items(), key=lambda item: -item[1])[:k]
         hits = []

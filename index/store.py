@@ -13,9 +13,10 @@ from typing import Callable, Sequence
 
 import faiss
 import numpy as np
+import yaml
 
 from .chunking import Chunk, ChunkingConfig, chunk_document
-from .documents import load_corpus
+from .documents import CorpusError, load_corpus
 from .embedders import Embedder
 from .text import Analyzer, fold, vocabulary_of, words
 
@@ -52,8 +53,9 @@ class BuildReport:
     index_dir: Path
 
 
-def corpus_hash(chunks: Sequence[Chunk], config: ChunkingConfig) -> str:
+def corpus_hash(chunks: Sequence[Chunk], config: ChunkingConfig, glossary: dict[str, str] | None = None) -> str:
     digest = hashlib.sha256(f"v{FORMAT_VERSION}|{json.dumps(asdict(config), sort_keys=True)}".encode())
+    digest.update(json.dumps(glossary or {}, sort_keys=True).encode())
     for chunk in chunks:
         digest.update(chunk.sha256.encode())
     return digest.hexdigest()
@@ -109,6 +111,20 @@ class EmbeddingCache:
         os.replace(tmp, self.path)
 
 
+def load_glossary(path: Path) -> dict[str, str]:
+    """English -> Danish domain terms (knowledge/glossary.yaml), optional."""
+    if not path.exists():
+        return {}
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise CorpusError(f"{path}: not valid YAML: {exc}") from None
+    terms = data.get("glossary") if isinstance(data, dict) else None
+    if not isinstance(terms, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in terms.items()):
+        raise CorpusError(f"{path}: key 'glossary' must map English terms to Danish terms")
+    return {" ".join(k.lower().split()): v.strip() for k, v in terms.items()}
+
+
 def _lexicon(chunks: Sequence[Chunk]) -> dict:
     texts = [c.context_text for c in chunks]
     surface_counts: Counter[str] = Counter(w.lower() for t in texts for w in words(t))
@@ -129,7 +145,8 @@ def build_index(documents_dir: Path, index_dir: Path, embedder: Embedder, *,
                 on_total: Callable[[int], None] | None = None) -> BuildReport:
     started = time.perf_counter()
     chunks = [c for doc in load_corpus(documents_dir) for c in chunk_document(doc, config)]
-    digest = corpus_hash(chunks, config)
+    glossary = load_glossary(documents_dir.parent / "glossary.yaml")
+    digest = corpus_hash(chunks, config, glossary)
     if not force:
         try:
             manifest = read_manifest(index_dir)
@@ -153,7 +170,7 @@ def build_index(documents_dir: Path, index_dir: Path, embedder: Embedder, *,
     cache.save({c.sha256 for c in chunks})
 
     vectors = np.stack([cache.get(c.sha256) for c in chunks]).astype(np.float32)
-    lexicon = _lexicon(chunks)
+    lexicon = _lexicon(chunks) | {"glossary": glossary}
     analyzer = Analyzer(lexicon["vocabulary"])
 
     # Write beside the live index, then swap, so a reader never sees half an index.
@@ -191,4 +208,4 @@ def build_index(documents_dir: Path, index_dir: Path, embedder: Embedder, *,
 
 def current_corpus_hash(documents_dir: Path, config: ChunkingConfig = ChunkingConfig()) -> str:
     chunks = [c for doc in load_corpus(documents_dir) for c in chunk_document(doc, config)]
-    return corpus_hash(chunks, config)
+    return corpus_hash(chunks, config, load_glossary(documents_dir.parent / "glossary.yaml"))
