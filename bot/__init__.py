@@ -1,0 +1,1 @@
+"""Sparringsbot: the Teams bot service."""
