@@ -1,0 +1,76 @@
+"""Reading a message or card button as one of the Danish chat commands."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from index.text import fold
+
+# Folded forms (see index.text.fold): "hjælp" -> "hjalp", "næste" -> "naste", "spørg" -> "sporg".
+_EXACT = {
+    "hjalp": "help", "help": "help", "?": "help", "hjalpe": "help",
+    "temaer": "themes", "tema": "themes",
+    "temagrupper": "groups", "temagruppe": "groups", "grupper": "groups",
+    "dialog": "dialog_list", "dialoger": "dialog_list",
+    "naste": "next", "videre": "next",
+    "tilbage": "back",
+    "spring over": "skip", "spring": "skip", "skip": "skip",
+    "status": "status",
+    "afslut": "finish", "slut": "finish", "stop": "finish",
+}
+_EXACT = {fold(k): v for k, v in _EXACT.items()}
+_DIALOG_N_RE = re.compile(r"^dialog\s*(?:nr\.?\s*)?(\d{1,3})$")
+_ROUTE_RE = re.compile(r"^hvem\s+kan\s+hj(?:a|e)lpe?\s+(?:mig\s+|os\s+)?(?:med|om)\b[\s:,-]*(.*)$", re.S)
+_ASK_RE = re.compile(r"^sp(?:o|ø)rg\b[\s:,-]*(.*)$", re.S)
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str          # help | themes | groups | route | dialog_list | dialog_start | next | back | skip | status
+                       # | finish | ask | text | feedback | show_chunk | empty | unknown_action
+    arg: str = ""
+    value: Mapping[str, Any] = field(default_factory=dict)
+
+
+def _key(text: str) -> str:
+    key = fold(" ".join(text.split())).strip()
+    key = key.lstrip("/")
+    return key.rstrip(" .!?:")
+
+
+def parse_text(text: str) -> Command:
+    stripped = " ".join(text.split())
+    if not stripped:
+        return Command("empty")
+    key = _key(stripped)
+    if key in _EXACT:
+        return Command(_EXACT[key])
+    match = _DIALOG_N_RE.match(key)
+    if match:
+        return Command("dialog_start", match.group(1))
+    if _ROUTE_RE.match(key):
+        # Cut the original text at the same number of words to keep the user's spelling.
+        prefix_words = len(key.split()) - len(_ROUTE_RE.match(key).group(1).split())
+        return Command("route", " ".join(stripped.split()[prefix_words:]))
+    if _ASK_RE.match(key):
+        return Command("ask", " ".join(stripped.split()[1:]).lstrip(":,- "))
+    return Command("text", stripped)
+
+
+def parse(text: str, value: Mapping[str, Any] | None) -> Command:
+    """Card button data wins over text (Teams sends both for some buttons)."""
+    if isinstance(value, Mapping) and value:
+        if isinstance(value.get("command"), str):
+            return parse_text(value["command"])
+        action = value.get("action")
+        if action == "route":
+            return Command("route", str(value.get("need", ""))[:2000])
+        if action == "ask":
+            return Command("ask", str(value.get("question", ""))[:2000])
+        if action in ("feedback", "show_chunk"):
+            return Command(action, value=value)
+        if text.strip():
+            return parse_text(text)
+        return Command("unknown_action", value=value)
+    return parse_text(text or "")

@@ -1,0 +1,85 @@
+"""Wiring: builds the index, content, state and the assistant from a BotConfig."""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from index.embedders import Embedder, make_embedder
+from index.search import HybridIndex
+from index.store import IndexUnavailable, build_index
+
+from .answering import Answerer
+from .assistant import Assistant, Limits
+from .config import BotConfig
+from .content import load_dialogues, load_theme_groups
+from .feedback import FeedbackLog
+from .routing import Router
+from .state import SqliteStorage, StateStore
+
+log = logging.getLogger("sparringsbot.services")
+
+
+@dataclass
+class Services:
+    assistant: Assistant
+    index: HybridIndex
+    storage: Any
+    feedback: FeedbackLog | None
+
+
+def load_or_build_index(config: BotConfig, embedder: Embedder, build_missing: bool = True) -> HybridIndex:
+    """Load the index; build it first when it is missing or the documents changed (incremental)."""
+    settings = config.index
+    if build_missing:
+        report = build_index(settings.documents_dir, settings.index_dir, embedder)
+        if not report.up_to_date:
+            log.info("index built", extra={"event": "index_built", "chunks": report.chunks, "embedded": report.embedded,
+                                           "seconds": round(report.seconds, 1)})
+    return HybridIndex.load(settings.index_dir, embedder)
+
+
+def topics_of(index: HybridIndex) -> list[tuple[str, list[str]]]:
+    """Publications and their main sections, for the `temaer` command."""
+    topics: dict[str, dict[str, int]] = {}
+    for chunk in index.chunks:
+        top = chunk.section.split(" › ")[0] if chunk.section else ""
+        if top:
+            counts = topics.setdefault(chunk.title, {})
+            counts[top] = counts.get(top, 0) + 1
+    # Sections with a single chunk are mostly front matter (contents, colophon).
+    return [(title, [s for s, n in sections.items() if n > 1] or list(sections)) for title, sections in topics.items()]
+
+
+def make_storage(config: BotConfig) -> Any:
+    if config.state_store == "sqlite":
+        return SqliteStorage(config.state_path)
+    from . import teams  # the only module that imports botbuilder
+
+    if config.state_store == "blob":
+        return teams.make_blob_storage(config.blob_connection_string, config.blob_container)
+    return teams.make_memory_storage()
+
+
+def build_services(config: BotConfig, embedder: Embedder | None = None, storage: Any = None,
+                   build_missing_index: bool = True) -> Services:
+    embedder = embedder or make_embedder(config.index.embedder)
+    groups = load_theme_groups(config.theme_groups_path)
+    dialogues = load_dialogues(config.dialogues_path)
+    index = load_or_build_index(config, embedder, build_missing_index)
+    storage = storage if storage is not None else make_storage(config)
+    feedback = FeedbackLog(config.feedback_path)
+    assistant = Assistant(
+        answerer=Answerer(index),
+        router=Router(groups, embedder),
+        groups=groups,
+        dialogues=dialogues,
+        state=StateStore(storage),
+        feedback=feedback,
+        topics=topics_of(index),
+        limits=Limits(config.max_message_chars, config.rate_limit),
+    )
+    return Services(assistant, index, storage, feedback)
+
+
+__all__ = ["Services", "build_services", "load_or_build_index", "IndexUnavailable"]

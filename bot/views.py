@@ -1,0 +1,267 @@
+"""What the bot says: each reply as Markdown text and as an Adaptive Card, in Danish."""
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from index.chunking import PATH_SEPARATOR
+
+from . import cards as c
+from . import dialogue as engine
+from .answering import Answer
+from .content import DialogueSet, Fallback, ThemeGroup
+from .model import Reply
+
+COMMANDS_HELP = [
+    ("spørg …", "Stil et spørgsmål til KL's materiale (eller skriv bare spørgsmålet)"),
+    ("hvem kan hjælpe med …", "Find den rette temagruppe til jeres behov"),
+    ("temagrupper", "Se alle temagrupper med kontakt og kanal"),
+    ("temaer", "Se hvilke temaer materialet dækker"),
+    ("dialog", "Se spørgsmålssæt til en guidet dialog"),
+    ("dialog N", "Start spørgsmålssæt nummer N"),
+    ("næste · tilbage · spring over", "Styr dialogen (facilitatoren)"),
+    ("status · afslut", "Se hvor I er, eller afslut og få en opsummering"),
+]
+
+
+def _source(hit) -> str:
+    return PATH_SEPARATOR.join(p for p in (hit.title, hit.section) if p)
+
+
+def help_reply(greeting: str = "") -> Reply:
+    intro = greeting or "Her er, hvad jeg kan:"
+    lines = [intro, ""] + [f"- **{cmd}** – {what}" for cmd, what in COMMANDS_HELP]
+    body = [c.heading("Sparringsbot"), c.paragraph(intro), c.facts(COMMANDS_HELP)]
+    actions = [c.submit("Vis temagrupper", {"command": "temagrupper"}),
+               c.submit("Guidet dialog", {"command": "dialog"}),
+               c.submit("Temaer i materialet", {"command": "temaer"})]
+    return Reply("\n".join(lines), c.card(body, actions, "\n".join(lines)), kind="help")
+
+
+def welcome_reply() -> Reply:
+    return help_reply("Hej! Jeg er Sparringsbot. Jeg giver sparring om organisering, styring, udvikling og "
+                      "finansiering af digitalisering ud fra KL's materiale, finder den rette temagruppe "
+                      "og kan styre en guidet dialog i jeres team.")
+
+
+def themes_reply(topics: Sequence[tuple[str, Sequence[str]]]) -> Reply:
+    lines = ["Materialet dækker disse publikationer og temaer:", ""]
+    body = [c.heading("Temaer i materialet")]
+    for title, sections in topics:
+        lines.append(f"**{title}**")
+        lines.extend(f"- {s}" for s in sections)
+        lines.append("")
+        body.append(c.container([c.paragraph(f"**{title}**")] + [c.paragraph(f"- {s}") for s in sections], separator=True))
+    body.append(c.paragraph("Skriv et spørgsmål med dine egne ord, fx *Hvordan finansierer andre kommuner innovation?*", subtle=True))
+    return Reply("\n".join(lines).rstrip(), c.card(body, fallback="\n".join(lines)), kind="themes")
+
+
+def _group_lines(group: ThemeGroup) -> list[str]:
+    lines = [f"**{group.name}**", group.description]
+    contact = group.contact.name + (f" ({group.contact.email})" if group.contact.email else "")
+    lines.append(f"Kontakt: {contact}")
+    if group.channel:
+        lines.append(f"Teams-kanal: {group.channel}")
+    return lines
+
+
+def _group_block(group: ThemeGroup, reason: str = "") -> dict:
+    items = [c.paragraph(f"**{group.name}**"), c.paragraph(group.description)]
+    if reason:
+        items.append(c.user_text(reason, prefix="Derfor: ", subtle=True))
+    pairs = [("Kontakt", group.contact.name)]
+    if group.contact.email:
+        pairs.append(("E-mail", group.contact.email))
+    if group.channel:
+        pairs.append(("Teams-kanal", group.channel))
+    items.append(c.facts(pairs))
+    return c.container(items, separator=True)
+
+
+def groups_list_reply(groups: Sequence[ThemeGroup]) -> Reply:
+    lines = ["Temagrupperne:", ""]
+    for group in groups:
+        lines += _group_lines(group) + [""]
+    body = [c.heading("Temagrupper")] + [_group_block(g) for g in groups]
+    return Reply("\n".join(lines).rstrip(), c.card(body, fallback="\n".join(lines)), kind="groups")
+
+
+def _fallback_lines(fallback: Fallback | None) -> list[str]:
+    if not fallback:
+        return ["Kontakt jeres digitaliseringsenhed, så finder de den rette person."]
+    lines = [f"Kontakt **{fallback.name}**"]
+    if fallback.contact:
+        lines.append(f"Kontakt: {fallback.contact.name}" + (f" ({fallback.contact.email})" if fallback.contact.email else ""))
+    if fallback.channel:
+        lines.append(f"Teams-kanal: {fallback.channel}")
+    return lines
+
+
+def route_reply(need: str, matches: Sequence[Any], fallback: Fallback | None) -> Reply:
+    """matches: GroupMatch items with .group, .score and .reason, best first."""
+    data = {"need": need, "groups": [{"id": m.group.id, "name": m.group.name, "score": round(m.score, 4)} for m in matches]}
+    if not matches:
+        lines = ["Jeg kan ikke se, at nogen af temagrupperne dækker det behov.", ""] + _fallback_lines(fallback)
+        body = [c.heading("Ingen temagruppe passer helt"), c.user_text(need, prefix="Dit behov: ", subtle=True),
+                c.paragraph("\n\n".join(lines))]
+        actions = [c.submit("Se alle temagrupper", {"command": "temagrupper"})]
+        return Reply("\n".join(lines), c.card(body, actions, "\n".join(lines)), kind="route", data=data,
+                     summary="Ingen temagruppe passer helt – her er, hvem du kan kontakte.")
+    best = matches[0].group
+    lines = [f"Tal med **{best.name}**.", ""]
+    for match in matches:
+        lines += _group_lines(match.group)
+        if match.reason:
+            lines.append(f"Derfor: {match.reason}")
+        lines.append("")
+    body = [c.heading("Den rette temagruppe"), c.user_text(need, prefix="Dit behov: ", subtle=True)]
+    body += [_group_block(m.group, m.reason) for m in matches]
+    if len(matches) > 1:
+        body.append(c.paragraph("Flere grupper kan være relevante – start med den øverste.", subtle=True))
+    return Reply("\n".join(lines).rstrip(), c.card(body, fallback="\n".join(lines)), kind="route", data=data,
+                 summary=f"Tal med {best.name}.")
+
+
+def answer_reply(answer: Answer) -> Reply:
+    best = answer.best
+    assert best is not None
+    source = _source(best)
+    lines = [f"**Kort svar:** {answer.short_answer}", "", "**Fra materialet:**", best.text, "", f"_Kilde: {source}_"]
+    if answer.related:
+        lines += ["", "Læs også:"] + [f"- {_source(h)}" for h in answer.related]
+    body = [
+        c.heading("Kort svar", "Default"),
+        c.paragraph(answer.short_answer),
+        c.container([c.paragraph("**Fra materialet**"), c.paragraph(best.text)], style="emphasis", separator=True),
+        c.paragraph(f"Kilde: {source}", subtle=True),
+    ]
+    question = answer.question[:500]
+    chunk_ids = [h.chunk_id for h in answer.hits]
+    actions = []
+    if len(answer.hits) > 1:
+        actions.append(c.show_card(f"Flere kilder ({len(answer.hits) - 1})", [
+            c.container([c.paragraph(f"**{_source(h)}**"), c.paragraph(_excerpt(h.text))], separator=True)
+            for h in answer.hits[1:]]))
+    for hit in answer.related[:2]:
+        actions.append(c.submit(f"Læs om: {_short(hit.section or hit.title)}", {"action": "show_chunk", "chunk_id": hit.chunk_id}))
+    actions.append(c.submit("Find en temagruppe", {"action": "route", "need": question}))
+    body.append({"type": "ActionSet", "actions": [
+        c.submit("👍 Brugbart", {"action": "feedback", "rating": 1, "question": question, "chunk_ids": chunk_ids}),
+        c.submit("👎 Ikke brugbart", {"action": "feedback", "rating": -1, "question": question, "chunk_ids": chunk_ids}),
+    ]})
+    return Reply("\n".join(lines), c.card(body, actions, "\n".join(lines)), kind="answer", data=answer.to_json(),
+                 summary=answer.short_answer)
+
+
+def chunk_reply(hit) -> Reply:
+    source = _source(hit)
+    text = f"**{source}**\n\n{hit.text}"
+    body = [c.heading(_short(hit.section or hit.title), "Default"), c.paragraph(hit.text), c.paragraph(f"Kilde: {source}", subtle=True)]
+    return Reply(text, c.card(body, fallback=text), kind="source")
+
+
+def decline_reply(answer: Answer, suggestions: Sequence[Any], fallback: Fallback | None) -> Reply:
+    if answer.reason == "empty":
+        text = "Skriv dit spørgsmål som en besked, så finder jeg det, der passer i KL's materiale. Skriv **hjælp** for at se, hvad jeg kan."
+        return Reply(text, kind="decline", data=answer.to_json())
+    lines = ["Det kan jeg desværre ikke finde et godt svar på i KL's materiale. "
+             "Jeg vil hellere sige det ærligt end vise dig noget, der ikke passer."]
+    if suggestions:
+        lines += ["", "Måske kan en temagruppe hjælpe:"] + [f"- **{m.group.name}** – {m.group.contact.name}" for m in suggestions]
+    else:
+        lines += [""] + _fallback_lines(fallback)
+    lines += ["", "Prøv også at formulere spørgsmålet anderledes, eller skriv **temaer** for at se, hvad materialet dækker."]
+    body = [c.heading("Intet godt svar i materialet", "Default"), c.paragraph("\n\n".join(lines))]
+    actions = [c.submit("Se temagrupper", {"command": "temagrupper"}), c.submit("Temaer i materialet", {"command": "temaer"})]
+    return Reply("\n".join(lines), c.card(body, actions, "\n".join(lines)), kind="decline", data=answer.to_json(),
+                 summary="Det kan jeg desværre ikke finde et godt svar på i KL's materiale.")
+
+
+def dialogue_list_reply(sets: Sequence[DialogueSet]) -> Reply:
+    lines = ["Vælg et spørgsmålssæt til en guidet dialog – skriv **dialog N**:", ""]
+    body = [c.heading("Guidet dialog"), c.paragraph("Vælg et spørgsmålssæt. Den, der starter, er facilitator.")]
+    for number, s in enumerate(sets, start=1):
+        lines.append(f"{number}. **{s.title}** ({len(s.questions)} spørgsmål) – {s.description}")
+        body.append(c.container([c.paragraph(f"**{number}. {s.title}** · {len(s.questions)} spørgsmål"),
+                                 c.paragraph(s.description, subtle=True),
+                                 {"type": "ActionSet", "actions": [c.submit(f"Start {number}", {"command": f"dialog {number}"})]}],
+                                separator=True))
+    return Reply("\n".join(lines), c.card(body, fallback="\n".join(lines)), kind="dialogue-list")
+
+
+def dialogue_step_reply(dialogue_set: DialogueSet, state: dict, intro: str = "") -> Reply:
+    position = state["position"]
+    question = dialogue_set.questions[position]
+    total = len(dialogue_set.questions)
+    lines = [intro] if intro else []
+    lines += [f"**Spørgsmål {position + 1} af {total}** · {dialogue_set.title}", "", f"**{question.text}**"]
+    if question.context:
+        lines += ["", f"Baggrund: {question.context}"]
+    if question.case:
+        lines += ["", f"Inspiration: {question.case}"]
+    lines += ["", f"Alle kan svare med en almindelig besked. {state['facilitator']['name']} skriver **næste**, når I er klar."]
+    body = []
+    if intro:
+        body.append(c.paragraph(intro))
+    body += [c.paragraph(f"Spørgsmål {position + 1} af {total} · {dialogue_set.title}", subtle=True),
+             c.heading(question.text)]
+    if question.context:
+        body.append(c.container([c.paragraph("**Baggrund**"), c.paragraph(question.context)], style="emphasis"))
+    if question.case:
+        body.append(c.container([c.paragraph("**Inspiration**"), c.paragraph(question.case)], style="accent"))
+    body.append(c.paragraph("Alle kan svare med en almindelig besked.", subtle=True))
+    actions = [c.submit("Næste", {"command": "næste"}, "positive")]
+    if position > 0:
+        actions.append(c.submit("Tilbage", {"command": "tilbage"}))
+    actions += [c.submit("Spring over", {"command": "spring over"}), c.submit("Status", {"command": "status"}),
+                c.submit("Afslut", {"command": "afslut"}, "destructive")]
+    return Reply("\n".join(lines), c.card(body, actions, "\n".join(lines)), kind="dialogue",
+                 data={"set_id": dialogue_set.id, "position": position + 1, "total": total},
+                 summary=f"Spørgsmål {position + 1} af {total}: {question.text}")
+
+
+def answer_ack_reply(name: str, position: int, count: int) -> Reply:
+    text = f"Tak, {name} – dit svar er noteret (spørgsmål {position + 1}, {count} svar i alt)."
+    return Reply(text, kind="dialogue-ack", data={"position": position + 1, "answers": count})
+
+
+def dialogue_status_reply(dialogue_set: DialogueSet, info: dict) -> Reply:
+    people = ", ".join(info["people_here"]) or "ingen endnu"
+    text = (f"**{dialogue_set.title}** – spørgsmål {info['position']} af {info['total']}. "
+            f"{info['answers_here']} svar her (fra {people}); {info['answers_total']} svar i alt. "
+            f"Facilitator: {info['facilitator']}.")
+    return Reply(text, kind="dialogue-status", data=info)
+
+
+def dialogue_summary_reply(dialogue_set: DialogueSet, state: dict) -> list[Reply]:
+    items = engine.summary(state, dialogue_set)
+    markdown = engine.summary_markdown(state, dialogue_set)
+    body = [c.heading(f"Opsummering: {dialogue_set.title}"),
+            c.paragraph(f"Facilitator: {state['facilitator']['name']}", subtle=True)]
+    for number, item in enumerate(items, start=1):
+        block = [c.paragraph(f"**{number}. {item['question']}**")]
+        if not item["people"]:
+            block.append(c.paragraph("Sprunget over." if item["skipped"] else "Ingen svar.", subtle=True))
+        for person in item["people"]:
+            for answer in person["answers"]:
+                block.append(c.user_text(answer, prefix=f"{person['name']}: "))
+        body.append(c.container(block, separator=True))
+    card_reply = Reply(markdown, c.card(body, fallback=markdown), kind="summary",
+                       data={"set_id": dialogue_set.id, "summary": items},
+                       summary="Dialogen er afsluttet. Her er opsummeringen.")
+    copy_reply = Reply("Opsummering som Markdown, klar til at kopiere ind i referatet:\n\n```markdown\n"
+                       + markdown.replace("```", "'''") + "```", kind="summary-markdown", data={"markdown": markdown})
+    return [card_reply, copy_reply]
+
+
+def text_reply(text: str, kind: str = "message") -> Reply:
+    return Reply(text, kind=kind)
+
+
+def _short(text: str, limit: int = 40) -> str:
+    last = text.split(PATH_SEPARATOR)[-1]
+    return last if len(last) <= limit else last[: limit - 1] + "…"
+
+
+def _excerpt(text: str, limit: int = 400) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
