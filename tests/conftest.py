@@ -40,3 +40,27 @@ def real_fixture_index(e5_embedder, tmp_path_factory) -> HybridIndex:
     data = tmp_path_factory.mktemp("real-index")
     build_index(FIXTURES / "knowledge" / "documents", data / "index", e5_embedder)
     return HybridIndex.load(data / "index", e5_embedder)
+
+
+# The fake embedder's cosines are not e5's: the assistant accepts on lexical coverage alone.
+@pytest.fixture
+def assistant(fake_index, tmp_path):
+    from bot.answering import AnswerPolicy, Answerer
+    from bot.assistant import Assistant, Limits
+    from bot.content import load_dialogues, load_theme_groups
+    from bot.feedback import FeedbackLog
+    from bot.routing import Router
+    from bot.services import topics_of
+    from bot.state import SqliteStorage, StateStore
+
+    groups = load_theme_groups(FIXTURES / "knowledge" / "theme_groups.yaml")
+    return Assistant(
+        answerer=Answerer(fake_index, AnswerPolicy(min_dense=0.99, min_dense_with_words=0.0, min_lexical=0.3)),
+        router=Router(groups, FakeEmbedder()),
+        groups=groups,
+        dialogues=load_dialogues(FIXTURES / "knowledge" / "dialogues.yaml"),
+        state=StateStore(SqliteStorage(tmp_path / "state.sqlite3")),
+        feedback=FeedbackLog(tmp_path / "feedback.sqlite3"),
+        topics=topics_of(fake_index),
+        limits=Limits(max_message_chars=500, messages_per_minute=1000),
+    )

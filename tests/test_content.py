@@ -1,0 +1,50 @@
+"""Theme groups and dialogue YAML: loading and errors that name the file and key."""
+import pytest
+
+from bot.content import ContentError, load_dialogues, load_theme_groups
+from tests.conftest import FIXTURES, PROJECT_ROOT
+
+
+def test_fixture_content_loads():
+    groups = load_theme_groups(FIXTURES / "knowledge" / "theme_groups.yaml")
+    assert [g.id for g in groups.groups] == ["indkob", "sikkerhed"]
+    assert groups.fallback.contact.email == "dd@eksempel.dk"
+    sets = load_dialogues(FIXTURES / "knowledge" / "dialogues.yaml")
+    assert sets[0].questions[0].case.startswith("Herning")
+    assert sets[1].questions[0].text == "Har vi en innovationspulje?"
+
+
+def test_bundled_content_is_valid():
+    groups = load_theme_groups(PROJECT_ROOT / "knowledge" / "theme_groups.yaml")
+    assert len(groups.groups) >= 5 and all(g.examples for g in groups.groups)
+    sets = load_dialogues(PROJECT_ROOT / "knowledge" / "dialogues.yaml")
+    assert len(sets) >= 6 and all(len(s.questions) >= 3 for s in sets)
+
+
+@pytest.mark.parametrize("text,key", [
+    ("theme_groups: []", "theme_groups: must be a list"),
+    ("theme_groups:\n  - {id: a, name: A, description: D, contact: {name: N}}\n  - {id: a, name: B, description: D, contact: {name: N}}",
+     r"theme_groups\[1\].id: 'a' is used twice"),
+    ("theme_groups:\n  - {id: a, name: A, contact: {name: N}}", r"theme_groups\[0\].description: is missing"),
+    ("theme_groups:\n  - {id: a, name: A, description: D, contact: {name: N, email: nope}}",
+     r"theme_groups\[0\].contact.email: is not an e-mail"),
+    ("theme_groups:\n  - {id: a, name: A, description: D}", r"theme_groups\[0\].contact: must be a mapping"),
+    ("theme_groups: [\n", "not valid YAML"),
+])
+def test_broken_theme_groups_name_file_and_key(tmp_path, text, key):
+    path = tmp_path / "groups.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ContentError, match=rf"groups.yaml: .*{key}" if "YAML" not in key else key):
+        load_theme_groups(path)
+
+
+def test_broken_dialogues_name_key(tmp_path):
+    path = tmp_path / "d.yaml"
+    path.write_text("dialogues:\n  - {id: x, title: X, questions: [{context: c}]}", encoding="utf-8")
+    with pytest.raises(ContentError, match=r"d.yaml: dialogues\[0\].questions\[0\].text: is missing"):
+        load_dialogues(path)
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(ContentError, match="file not found"):
+        load_theme_groups(tmp_path / "none.yaml")
