@@ -16,14 +16,16 @@ class Searcher(Protocol):
 
     def term_weights(self, text: str) -> dict[str, float]: ...
 
+    def coverage(self, query: str) -> float: ...
+
 
 @dataclass(frozen=True)
 class AnswerPolicy:
     """When a passage is good enough to show. Tuned on tests/data/ask_questions.jsonl (see README)."""
 
-    min_dense: float = 0.80        # cosine of query and best passage (e5 scores crowd in 0.7-0.9)
-    min_dense_with_words: float = 0.78
-    min_lexical: float = 0.35      # share of the query's term weight the best passage matches
+    min_dense: float = 0.85        # cosine of query and best passage (e5 scores crowd in 0.75-0.95)
+    min_dense_with_words: float = 0.835
+    min_coverage: float = 0.6      # share of the question's words that the material uses at all
     sources: int = 5
     short_answer_sentences: int = 2
 
@@ -60,18 +62,19 @@ class Answerer:
         self.searcher = searcher
         self.policy = policy
 
-    def is_relevant(self, hit: Hit) -> bool:
+    def is_relevant(self, hit: Hit, coverage: float) -> bool:
         p = self.policy
-        return hit.dense_score >= p.min_dense or (hit.dense_score >= p.min_dense_with_words and hit.lexical_score >= p.min_lexical)
+        return hit.dense_score >= p.min_dense or (hit.dense_score >= p.min_dense_with_words and coverage >= p.min_coverage)
 
     def ask(self, question: str) -> Answer:
         try:
             hits = self.searcher.search(question, self.policy.sources)
         except QueryError as exc:
             return Answer(question, False, reason="empty" if "empty" in str(exc) else "no-words")
-        if not hits or not self.is_relevant(hits[0]):
+        coverage = self.searcher.coverage(question)
+        if not hits or not self.is_relevant(hits[0], coverage):
             return Answer(question, False, hits=tuple(hits), reason="no-match")
-        relevant = tuple(h for h in hits if h.rank == 1 or self.is_relevant(h))
+        relevant = tuple(h for h in hits if h.rank == 1 or self.is_relevant(h, coverage))
         return Answer(question, True, self.short_answer(question, hits[0]), relevant, related=self._related(relevant))
 
     def short_answer(self, question: str, hit: Hit) -> str:

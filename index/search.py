@@ -114,6 +114,14 @@ class HybridIndex:
         """The text's search terms with their IDF: what makes a sentence relevant to a query."""
         return {t: self._bm25.idf(t) for t in self._analyzer.terms(text)}
 
+    def coverage(self, query: str) -> float:
+        """Share of the query's content words that the corpus uses at all (out-of-scope words are not)."""
+        terms = self._analyzer.terms(query) + self._analyzer.terms(" ".join(self.translate_terms(query)))
+        tokens = [t for t in dict.fromkeys(terms) if not t.isdigit()]
+        if not tokens:
+            return 0.0
+        return sum(1 for t in tokens if t in self._bm25) / len(tokens)
+
     def chunk(self, chunk_id: str) -> Chunk | None:
         return self._by_id.get(chunk_id)
 

@@ -55,7 +55,7 @@ def assistant(fake_index, tmp_path):
 
     groups = load_theme_groups(FIXTURES / "knowledge" / "theme_groups.yaml")
     return Assistant(
-        answerer=Answerer(fake_index, AnswerPolicy(min_dense=0.99, min_dense_with_words=0.0, min_lexical=0.3)),
+        answerer=Answerer(fake_index, AnswerPolicy(min_dense=0.99, min_dense_with_words=0.0, min_coverage=0.5)),
         router=Router(groups, FakeEmbedder()),
         groups=groups,
         dialogues=load_dialogues(FIXTURES / "knowledge" / "dialogues.yaml"),
