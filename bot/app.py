@@ -69,6 +69,7 @@ async def messages(request: web.Request) -> web.Response:
     try:
         status, payload = await request.app[ADAPTER].process(body, request.headers.get("Authorization", ""))
     except PermissionError:
+        log.info("unauthorized request", extra={"event": "unauthorized"})
         return _problem(401, "unauthorized")
     except (TypeError, ValueError, AttributeError, KeyError) as exc:
         # msrest could not read a field of an otherwise valid-looking activity.
@@ -101,7 +102,8 @@ def create_app(config: BotConfig, services: Services | None = None, retention: b
     app = web.Application(client_max_size=config.max_body_bytes, middlewares=[_no_tracebacks])
     app[CONFIG] = config
     app[SERVICES] = services
-    credentials = Credentials(config.app_id, config.app_password, config.app_type, config.app_tenant_id)
+    credentials = Credentials(config.app_id, config.app_password, config.app_type, config.app_tenant_id,
+                              config.openid_metadata_url or None, config.token_issuer or None)
     app[ADAPTER] = TeamsAdapter(credentials, services.assistant)
     if app[ADAPTER].anonymous:
         log.warning("MicrosoftAppId is not set: accepting UNAUTHENTICATED requests (local testing only). "

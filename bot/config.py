@@ -35,6 +35,9 @@ SETTINGS: dict[str, tuple[str, str, Any, str]] = {
     "app_password": ("MicrosoftAppPassword", "microsoft_app_password", "", "Client secret of the app registration"),
     "app_type": ("MicrosoftAppType", "microsoft_app_type", "MultiTenant", "MultiTenant, SingleTenant or UserAssignedMSI"),
     "app_tenant_id": ("MicrosoftAppTenantId", "microsoft_app_tenant_id", "", "Tenant id (SingleTenant)"),
+    "openid_metadata_url": ("SPARRING_OPENID_METADATA_URL", "openid_metadata_url", "",
+                            "Advanced: token signing keys of the channel (sovereign clouds, tests)"),
+    "token_issuer": ("SPARRING_TOKEN_ISSUER", "token_issuer", "", "Advanced: expected token issuer with the above"),
 }
 
 
@@ -56,6 +59,8 @@ class BotConfig:
     app_password: str = field(default="", repr=False)
     app_type: str = "MultiTenant"
     app_tenant_id: str = ""
+    openid_metadata_url: str = ""
+    token_issuer: str = ""
 
     @property
     def data_dir(self) -> Path:
@@ -132,6 +137,8 @@ def load_config(env: Mapping[str, str] | None = None, config_file: Path | None =
     app_type = str(values["app_type"]).strip() or "MultiTenant"
     if app_type not in ("MultiTenant", "SingleTenant", "UserAssignedMSI"):
         raise ConfigError(f"{names['app_type']} must be MultiTenant, SingleTenant or UserAssignedMSI (got {app_type!r})")
+    if bool(values["openid_metadata_url"]) != bool(values["token_issuer"]):
+        raise ConfigError("SPARRING_OPENID_METADATA_URL and SPARRING_TOKEN_ISSUER must be set together")
     if app_type == "SingleTenant" and values["app_id"] and not values["app_tenant_id"]:
         raise ConfigError("MicrosoftAppTenantId is required when MicrosoftAppType=SingleTenant")
 
@@ -153,4 +160,6 @@ def load_config(env: Mapping[str, str] | None = None, config_file: Path | None =
         app_password=str(values["app_password"]),
         app_type=app_type,
         app_tenant_id=str(values["app_tenant_id"]).strip(),
+        openid_metadata_url=str(values["openid_metadata_url"]).strip(),
+        token_issuer=str(values["token_issuer"]).strip(),
     )

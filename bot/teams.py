@@ -33,6 +33,9 @@ class Credentials:
     APP_PASSWORD: str = ""
     APP_TYPE: str = "MultiTenant"
     APP_TENANTID: str = ""
+    # Only for sovereign clouds and tests: where the channel's signing keys are, and their issuer.
+    TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL: str | None = None
+    TO_BOT_FROM_CHANNEL_TOKEN_ISSUER: str | None = None
 
 
 def message_text(activity: Activity) -> str:
@@ -137,7 +140,14 @@ class TeamsAdapter:
     async def process(self, body: dict, auth_header: str) -> tuple[int, Any]:
         """Run one activity; returns (HTTP status, JSON body or None). Raises PermissionError when unauthorised."""
         activity = Activity().deserialize(body)
-        response = await self.adapter.process_activity(auth_header or "", activity, self.bot.on_turn)
+        try:
+            auth = await self.adapter.bot_framework_authentication.authenticate_request(activity, auth_header or "")
+        except PermissionError:
+            raise
+        except Exception as exc:  # the SDK raises IndexError, jwt and requests errors for bad tokens
+            log.info("authentication failed: %s", type(exc).__name__, extra={"event": "auth_failed"})
+            raise PermissionError("authentication failed") from None
+        response = await self.adapter.process_activity(auth, activity, self.bot.on_turn)
         if not response:
             return HTTPStatus.OK, None
         # botbuilder-python #2156: for expectReplies the body is already a dict and msrest's serializer
