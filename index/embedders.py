@@ -78,7 +78,8 @@ class SentenceTransformersEmbedder:
                 "Give a local directory, or a hub name on a machine that may download it."
             ) from exc
         self.id = f"{ST_PREFIX}{name_or_path}"
-        self.dim = int(self._model.get_sentence_embedding_dimension())
+        dimension = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        self.dim = int(dimension())
         self._batch_size = batch_size
         # e5-family models were trained with these prefixes; others take text as is.
         is_e5 = re.search(r"(^|[/_-])e5([/_-]|$)", os.path.basename(name_or_path.rstrip("/")).lower() + "-") is not None
