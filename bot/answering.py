@@ -24,8 +24,8 @@ class AnswerPolicy:
     """When a passage is good enough to show. Tuned on tests/data/ask_questions.jsonl (see README)."""
 
     min_dense: float = 0.85        # cosine of query and best passage (e5 scores crowd in 0.75-0.95)
-    min_dense_with_words: float = 0.835
-    min_coverage: float = 0.6      # share of the question's words that the material uses at all
+    min_dense_with_words: float = 0.84
+    min_coverage: float = 0.5      # share of the question's words that the material uses at all
     sources: int = 5
     short_answer_sentences: int = 2
 

@@ -115,30 +115,36 @@ class HybridIndex:
         return {t: self._bm25.idf(t) for t in self._analyzer.terms(text)}
 
     def coverage(self, query: str) -> float:
-        """Share of the query's content words that the corpus uses at all (out-of-scope words are not)."""
-        terms = self._analyzer.terms(query) + self._analyzer.terms(" ".join(self.translate_terms(query)))
-        tokens = [t for t in dict.fromkeys(terms) if not t.isdigit()]
-        if not tokens:
-            return 0.0
-        return sum(1 for t in tokens if t in self._bm25) / len(tokens)
+        """Share of the query's content words that the corpus (or the glossary) knows: off-topic words are unknown."""
+        translated_words = set(" ".join(self._glossary_matches(query)).split())
+        terms = [t for w in re.findall(r"[^\W_]+", query) if w.lower() not in translated_words
+                 for t in self._analyzer.terms(w)]
+        known = sum(1 for t in dict.fromkeys(terms) if t in self._bm25 and not t.isdigit())
+        total = len([t for t in dict.fromkeys(terms) if not t.isdigit()]) + len(translated_words & set(query.lower().split()))
+        known += len(translated_words & set(query.lower().split()))
+        return known / total if total else 0.0
 
     def chunk(self, chunk_id: str) -> Chunk | None:
         return self._by_id.get(chunk_id)
 
-    def translate_terms(self, query: str) -> list[str]:
-        """Danish domain terms for English words in the query (longest phrase first)."""
+    def _glossary_matches(self, query: str) -> list[str]:
+        """English words and phrases of the query found in the glossary (longest phrase first)."""
         tokens = re.findall(r"[a-z][a-z-]*", query.lower())
         found, i = [], 0
         while i < len(tokens):
             for size in range(min(self._glossary_longest, len(tokens) - i), 0, -1):
-                danish = self._glossary.get(" ".join(tokens[i:i + size]))
-                if danish:
-                    found.append(danish)
+                phrase = " ".join(tokens[i:i + size])
+                if phrase in self._glossary:
+                    found.append(phrase)
                     i += size
                     break
             else:
                 i += 1
         return found
+
+    def translate_terms(self, query: str) -> list[str]:
+        """Danish domain terms for English words in the query."""
+        return [self._glossary[phrase] for phrase in self._glossary_matches(query)]
 
     def restore_spelling(self, query: str) -> str:
         """Write "soroe"/"paa" as "sorø"/"på" for the embedder, using the corpus's own spellings."""

@@ -18,7 +18,7 @@ import yaml
 from .chunking import Chunk, ChunkingConfig, chunk_document
 from .documents import CorpusError, load_corpus
 from .embedders import Embedder
-from .text import Analyzer, fold, vocabulary_of, words
+from .text import STOPWORDS, Analyzer, fold, vocabulary_of, words
 
 FORMAT_VERSION = 3
 MANIFEST = "manifest.json"
@@ -56,6 +56,7 @@ class BuildReport:
 def corpus_hash(chunks: Sequence[Chunk], config: ChunkingConfig, glossary: dict[str, str] | None = None) -> str:
     digest = hashlib.sha256(f"v{FORMAT_VERSION}|{json.dumps(asdict(config), sort_keys=True)}".encode())
     digest.update(json.dumps(glossary or {}, sort_keys=True).encode())
+    digest.update(" ".join(sorted(STOPWORDS)).encode())  # the analyzer's output depends on them
     for chunk in chunks:
         digest.update(chunk.sha256.encode())
     return digest.hexdigest()

@@ -18,6 +18,7 @@ blev kunne ind nar vare dog noget ville jo deres efter ned skulle denne end dett
 have dig anden hende mine alt meget sit sine vor mod disse hvis din nogle hos blive mange ad bliver
 hendes varet thi jer sadan hvordan hvem hvilke hvilken hvorfor hvornar kan gor gore godt far fa
 the a an of to in and or is are for on with what how who which why when does do we our can
+that this these those there be been it its by from as at their they them was were has have had should would could will did my your
 """
 
 
