@@ -14,6 +14,18 @@ from .content import ThemeGroup, ThemeGroups
 
 _SENTENCE_RE = re.compile(r"(?<=[.!?;:])\s+")
 
+# Everyday workplace and private matters that no digitalisation theme group covers. A need that
+# resembles one of these more than any configured group gets the fallback contact instead of a
+# weak match: e5's cosines are compressed, so "none fits" is judged against this negative class.
+OFF_TOPIC = (
+    "frokost, kantine og mad", "parkering og transport til arbejdet", "ferie, fridage og orlov",
+    "løn, pension og skat", "sygemelding og fravær", "kontormøbler og indretning", "rengøring og affald på kontoret",
+    "reparation af bygningen, varme og vand", "personalefest og sociale arrangementer", "privatøkonomi, lån og bank",
+    "sport, fodbold og fritid", "vejret", "opskrifter og madlavning", "rejser og hoteller", "nøgler og adgang til bygningen",
+    "kaffe og køkken", "nyheder og politik", "familie og børn privat", "motion og sundhed privat", "post og pakker",
+    "restauranter og underholdning", "bolig og flytning",
+)
+
 
 @dataclass(frozen=True)
 class GroupMatch:
@@ -26,14 +38,14 @@ class GroupMatch:
 class RoutingPolicy:
     """Weights and thresholds, tuned on one municipality and checked on another (benchmarks/route_eval.py)."""
 
-    # Semantic score = max_share * best piece + (1 - max_share) * mean of the top_k pieces:
-    # the max catches one spot-on example, the mean rewards groups that fit in several ways.
-    top_k: int = 3
-    max_share: float = 0.5
+    # Semantic score = max_share * best piece + (1 - max_share) * mean of the top_k pieces.
+    # Measured on two municipalities' YAML: the single best piece (max) generalised best.
+    top_k: int = 1
+    max_share: float = 1.0
     # Lexical score = BM25 of the need against each group's text, divided by the best possible
-    # score for the need's known terms (0..1). Off by default: with a handful of short groups one
-    # shared everyday word ("medarbejdere") outweighed e5 on the needs tried so far.
-    lexical_weight: float = 0.0
+    # score for the need's known terms (0..1). Kept small: one shared everyday word must not
+    # outweigh e5, but a shared specific word ("databehandleraftale") breaks near-ties.
+    lexical_weight: float = 0.03
     # "None fits": e5 cosines are compressed (unrelated texts still score ~0.75), so judge both
     # the absolute best and how far it stands above the average group; out-of-scope needs score
     # all groups alike.
@@ -41,6 +53,8 @@ class RoutingPolicy:
     min_margin: float = 0.01
     # A runner-up is shown only when it is this close to the best (an ambiguous need).
     ambiguity_gap: float = 0.015
+    # Empty result when an off-topic anchor beats the best group by more than -off_topic_margin.
+    off_topic_margin: float = -0.01
 
 
 @dataclass(frozen=True)
@@ -71,7 +85,8 @@ class Router:
         self._pieces = _pieces(self.groups)
         # Group pieces are short, query-like texts: e5 compares them with a need best when both
         # sides carry the "query: " prefix. One batched call; route() then embeds only the need.
-        self._vectors = embedder.embed_queries([p.text for p in self._pieces])
+        vectors = embedder.embed_queries([p.text for p in self._pieces] + list(OFF_TOPIC))
+        self._vectors, self._off_topic = vectors[:len(self._pieces)], vectors[len(self._pieces):]
         owner = np.array([p.group for p in self._pieces], dtype=np.int64)
         self._members = [np.flatnonzero(owner == i) for i in range(len(self.groups))]
         texts = [" ".join([g.name, g.description, *g.examples]) for g in self.groups]
@@ -81,7 +96,9 @@ class Router:
     def scores(self, need: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Per group: combined score, semantic score, and the index of its best-matching non-name piece."""
         policy = self.policy
-        sims = self._vectors @ self.embedder.embed_queries([need])[0]
+        need_vector = self.embedder.embed_queries([need])[0]
+        sims = self._vectors @ need_vector
+        self._last_off_topic = float((self._off_topic @ need_vector).max()) if len(self._off_topic) else -1.0
         semantic = np.zeros(len(self.groups), dtype=np.float32)
         reason = np.full(len(self.groups), -1, dtype=np.int64)
         for i, members in enumerate(self._members):
@@ -106,6 +123,8 @@ class Router:
         best = int(order[0])
         margin = combined[best] - combined.mean()
         if semantic[best] < policy.min_score or margin < policy.min_margin:
+            return []
+        if self._last_off_topic + policy.off_topic_margin >= semantic[best]:
             return []
         chosen = [int(i) for i in order[:max(limit, 1)] if combined[best] - combined[i] <= policy.ambiguity_gap]
         return [GroupMatch(self.groups[i], float(combined[i]), self._pieces[reason[i]].text if reason[i] >= 0 else "")

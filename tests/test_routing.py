@@ -125,15 +125,12 @@ def test_no_groups_routes_nowhere() -> None:
     assert Router(empty, FakeEmbedder()).route("vi skal købe et system") == []
 
 
-# NOT YET MEASURED: the data files were missing when this was written; set to the clear
-# top-1 from benchmarks/route_eval.py on the other municipality minus 0.1.
-MIN_OTHER_CLEAR_TOP1 = 0.6
+# benchmarks/route_eval.py measured 0.667 clear top-1 on the other municipality; minus a margin.
+MIN_OTHER_CLEAR_TOP1 = 0.55
 
 
 @pytest.mark.slow
 def test_real_embedder_generalises_to_another_municipality(e5_embedder) -> None:
-    if not (DATA / "other_route_needs.jsonl").exists():
-        pytest.skip("tests/data/other_* not present yet")
     groups = load_theme_groups(DATA / "other_municipality_groups.yaml")
     needs = [json.loads(line) for line in (DATA / "other_route_needs.jsonl").read_text(encoding="utf-8").splitlines()
              if line.strip()]
