@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -130,7 +131,9 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         config = load_config()
-        configure_logging(config.log_level, config.log_content)
+        # Terminal tools keep the screen for the conversation: only warnings, unless asked for more.
+        level = config.log_level if args.command == "serve" or os.environ.get("SPARRING_LOG_LEVEL") else "WARNING"
+        configure_logging(level, config.log_content)
         if args.command == "serve":
             from aiohttp import web
 
