@@ -66,12 +66,24 @@ async def main(n: int) -> None:
                 http_times.append(elapsed)
                 search_times.append(search)
     await server.close()
+    from bot.model import Turn
+    handle_times, handle_search = [], []
+    for i in range(n):
+        question = QUESTIONS[i % len(QUESTIONS)]
+        started = time.perf_counter()
+        await services.assistant.handle(Turn(question, f"direct-{i}", "bench"))
+        handle_times.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        services.index.search(question, 5)
+        handle_search.append(time.perf_counter() - started)
+    assistant_overhead = [h - s for h, s in zip(handle_times, handle_search)]
     overhead = [h - s for h, s in zip(http_times, search_times)]
     print(f"questions over HTTP (expectReplies), n={len(http_times)}")
     print(f"  round trip:  p50 {pct(http_times, .5):.1f} ms  p95 {pct(http_times, .95):.1f} ms")
     print(f"  search alone: p50 {pct(search_times, .5):.1f} ms  p95 {pct(search_times, .95):.1f} ms")
     print(f"  not search (bot + HTTP + Bot Framework): p50 {statistics.median(overhead) * 1000:.1f} ms  "
           f"p95 {pct(overhead, .95):.1f} ms")
+    print(f"  the assistant alone (Turn in, Replies out) minus search: p50 {statistics.median(assistant_overhead) * 1000:.1f} ms")
 
 
 if __name__ == "__main__":
