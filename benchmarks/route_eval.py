@@ -19,6 +19,8 @@ from index.embedders import E5SmallQ4Embedder  # noqa: E402
 DATA_SETS = [
     (ROOT / "knowledge" / "theme_groups.yaml", ROOT / "tests" / "data" / "route_needs.jsonl"),
     (ROOT / "tests" / "data" / "other_municipality_groups.yaml", ROOT / "tests" / "data" / "other_route_needs.jsonl"),
+    (ROOT / "tests" / "data" / "kommune_c_groups.yaml", ROOT / "tests" / "data" / "kommune_c_needs.jsonl"),
+    (ROOT / "tests" / "data" / "kommune_d_groups.yaml", ROOT / "tests" / "data" / "kommune_d_needs.jsonl"),
 ]
 
 

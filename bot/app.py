@@ -23,6 +23,19 @@ def _problem(status: int, reason: str) -> web.Response:
     return web.json_response({"error": reason}, status=status)
 
 
+def _no_constants(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _has_lone_surrogate(body: Any) -> bool:
+    """Escapes like \\ud800 parse to strings that cannot be stored (SQLite) or embedded as UTF-8."""
+    try:
+        json.dumps(body, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
 def validate_activity(body: Any) -> str | None:
     """A short reason when the body is not a usable activity, else None."""
     if not isinstance(body, dict):
@@ -60,9 +73,13 @@ async def messages(request: web.Request) -> web.Response:
     except web.HTTPRequestEntityTooLarge:
         return _problem(413, "the body is too large")
     try:
-        body = json.loads(raw)
+        body = json.loads(raw, parse_constant=_no_constants)  # NaN and Infinity are not JSON
+        if _has_lone_surrogate(body):
+            return _problem(400, "the body contains text that is not valid Unicode")
     except (ValueError, UnicodeDecodeError):
         return _problem(400, "the body is not valid JSON")
+    except RecursionError:  # e.g. [[[[...]]]] nested thousands deep
+        return _problem(400, "the body is nested too deeply")
     reason = validate_activity(body)
     if reason:
         return _problem(400, reason)
@@ -71,7 +88,7 @@ async def messages(request: web.Request) -> web.Response:
     except PermissionError:
         log.info("unauthorized request", extra={"event": "unauthorized"})
         return _problem(401, "unauthorized")
-    except (TypeError, ValueError, AttributeError, KeyError) as exc:
+    except (TypeError, ValueError, AttributeError, KeyError, RecursionError) as exc:
         # msrest could not read a field of an otherwise valid-looking activity.
         log.info("activity rejected: %s", type(exc).__name__, extra={"event": "bad_activity"})
         return _problem(400, "the activity could not be read")

@@ -13,10 +13,12 @@ from . import views
 from .answering import Answerer
 from .commands import Command, parse
 from .content import DialogueSet, ThemeGroups
+from .logs import CONTENT_LOGGER
 from .model import Reply, Turn
 from .state import StateConflict, StateStore, StateUnavailable, conversation_key
 
 log = logging.getLogger("sparringsbot.assistant")
+content_log = logging.getLogger(CONTENT_LOGGER)   # message text: only with SPARRING_LOG_CONTENT=true
 
 RETRY_LATER = "Jeg kan ikke gemme noget lige nu. Prøv igen om et øjeblik."
 
@@ -81,6 +83,8 @@ class Assistant:
             log.info("rate limited", extra={"event": "rate_limited"})
             return [views.text_reply("Du skriver lidt hurtigt til mig. Vent et øjeblik, og prøv så igen.", "rate-limited")]
         text, notes = turn.text or "", []
+        if content_log.isEnabledFor(logging.DEBUG):  # nothing is formatted unless content logging is on
+            content_log.debug("incoming text: %r", text, extra={"event": "content", "conversation": turn.conversation_id})
         if len(text) > self.limits.max_message_chars:
             text = text[: self.limits.max_message_chars]
             notes.append(views.text_reply(f"Din besked var meget lang, så jeg har kun læst de første "
@@ -158,7 +162,7 @@ class Assistant:
         value = command.value
         try:
             rating = 1 if int(value.get("rating", 0)) > 0 else -1
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):  # OverflowError: a rating of 1e400 (inf)
             return [views.text_reply("Den feedback kunne jeg ikke læse.")]
         chunk_ids = [str(c)[:100] for c in value.get("chunk_ids", []) if isinstance(c, (str, int))][:10] \
             if isinstance(value.get("chunk_ids"), list) else []

@@ -38,14 +38,15 @@ class GroupMatch:
 class RoutingPolicy:
     """Weights and thresholds, tuned on one municipality and checked on another (benchmarks/route_eval.py)."""
 
-    # Semantic score = max_share * best piece + (1 - max_share) * mean of the top_k pieces.
-    # Measured on two municipalities' YAML: the single best piece (max) generalised best.
-    top_k: int = 1
-    max_share: float = 1.0
+    # Semantic score = (1 - centroid_share) * best piece + centroid_share * cosine with the
+    # group's centroid (mean of its pieces). The best piece catches one spot-on example; the
+    # centroid is what the group is about as a whole. Measured on four municipalities' YAML
+    # (benchmarks/route_eval.py): this mix generalised best.
+    centroid_share: float = 1 / 3
     # Lexical score = BM25 of the need against each group's text, divided by the best possible
     # score for the need's known terms (0..1). Kept small: one shared everyday word must not
     # outweigh e5, but a shared specific word ("databehandleraftale") breaks near-ties.
-    lexical_weight: float = 0.03
+    lexical_weight: float = 0.02
     # "None fits": e5 cosines are compressed (unrelated texts still score ~0.75), so judge both
     # the absolute best and how far it stands above the average group; out-of-scope needs score
     # all groups alike.
@@ -89,6 +90,9 @@ class Router:
         self._vectors, self._off_topic = vectors[:len(self._pieces)], vectors[len(self._pieces):]
         owner = np.array([p.group for p in self._pieces], dtype=np.int64)
         self._members = [np.flatnonzero(owner == i) for i in range(len(self.groups))]
+        centroids = np.stack([self._vectors[m].mean(axis=0) for m in self._members]) if self.groups else \
+            np.zeros((0, self._vectors.shape[1] if self._vectors.ndim == 2 else 1), np.float32)
+        self._centroids = centroids / np.maximum(np.linalg.norm(centroids, axis=1, keepdims=True), 1e-12)
         texts = [" ".join([g.name, g.description, *g.examples]) for g in self.groups]
         self._analyzer = Analyzer(vocabulary_of(texts))
         self._bm25 = BM25([self._analyzer.terms(t) for t in texts])
@@ -101,10 +105,10 @@ class Router:
         self._last_off_topic = float((self._off_topic @ need_vector).max()) if len(self._off_topic) else -1.0
         semantic = np.zeros(len(self.groups), dtype=np.float32)
         reason = np.full(len(self.groups), -1, dtype=np.int64)
+        centroid_sims = self._centroids @ need_vector
         for i, members in enumerate(self._members):
             ranked = members[np.argsort(-sims[members], kind="stable")]
-            top = sims[ranked[:policy.top_k]]
-            semantic[i] = policy.max_share * top[0] + (1 - policy.max_share) * top.mean()
+            semantic[i] = (1 - policy.centroid_share) * sims[ranked[0]] + policy.centroid_share * centroid_sims[i]
             # The name is shown anyway, so the reason is the best description sentence or example.
             reason[i] = next((j for j in ranked if not self._pieces[j].is_name), -1)
         if not policy.lexical_weight:

@@ -54,10 +54,10 @@ def topics_of(index: HybridIndex) -> list[tuple[str, list[str]]]:
 def make_storage(config: BotConfig) -> Any:
     if config.state_store == "sqlite":
         return SqliteStorage(config.state_path)
-    from . import teams  # the only module that imports botbuilder
-
     if config.state_store == "blob":
-        return teams.make_blob_storage(config.blob_connection_string, config.blob_container)
+        from .blob_state import BlobStateStorage  # imports the Azure SDK lazily
+        return BlobStateStorage(config.blob_connection_string, config.blob_container)
+    from . import teams  # the only module that imports botbuilder
     return teams.make_memory_storage()
 
 

@@ -14,6 +14,7 @@ from typing import Any, Callable, TypeVar
 
 T = TypeVar("T")
 CREATE_ONLY = ""   # e_tag meaning "this item must not exist yet" (SqliteStorage only)
+TOMBSTONE = "_deleted"
 
 
 class StateConflict(Exception):
@@ -155,7 +156,7 @@ def is_conflict(exc: BaseException) -> bool:
 class StateStore:
     """Optimistic transactions over any botbuilder-compatible Storage (SQLite, memory, Azure Blob)."""
 
-    def __init__(self, storage: Any, retries: int = 8) -> None:
+    def __init__(self, storage: Any, retries: int = 12) -> None:
         self.storage = storage
         self.retries = retries
 
@@ -171,9 +172,13 @@ class StateStore:
             item = {k: v for k, v in vars(item).items() if not k.startswith("_")}
         return item
 
+    @staticmethod
+    def _is_tombstone(item: dict | None) -> bool:
+        return bool(item) and item.get(TOMBSTONE) is True
+
     async def get(self, key: str) -> dict | None:
         item = await self._read(key)
-        if item is None:
+        if item is None or self._is_tombstone(item):
             return None
         item = dict(item)
         item.pop("e_tag", None)
@@ -185,13 +190,16 @@ class StateStore:
             stored = await self._read(key)
             e_tag = stored.get("e_tag") if stored else None
             original = None
-            if stored is not None:
+            if stored is not None and not self._is_tombstone(stored):
                 original = {k: v for k, v in stored.items() if k != "e_tag"}
             # mutate may change its argument in place: give it a copy, compare with the original.
             new, result = mutate(copy.deepcopy(original))
             try:
                 if new is None:
-                    if stored is not None:
+                    if original is not None:
+                        # Mark deleted under the read eTag first, so a concurrent writer (an answer
+                        # arriving during "afslut") conflicts and retries instead of being lost.
+                        await self.storage.write({key: {TOMBSTONE: True, "e_tag": e_tag if e_tag is not None else "*"}})
                         await self.storage.delete([key])
                     return result
                 if new == original:
@@ -210,5 +218,6 @@ class StateStore:
             except Exception as exc:
                 if not is_conflict(exc):
                     raise StateUnavailable(f"state write failed: {type(exc).__name__}") from None
-            await asyncio.sleep(random.uniform(0.002, 0.01) * (attempt + 1))
+            # Exponential backoff with full jitter: many writers on one item spread out quickly.
+            await asyncio.sleep(random.uniform(0, min(0.5, 0.005 * 2 ** attempt)))
         raise StateConflict(key)

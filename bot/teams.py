@@ -14,6 +14,7 @@ from botbuilder.schema import Activity, ActivityTypes, Attachment, ChannelAccoun
 
 from .assistant import Assistant
 from .model import Reply, Turn
+from .blob_state import BlobStateStorage
 from .state import SqliteStorage
 
 log = logging.getLogger("sparringsbot.teams")
@@ -23,6 +24,7 @@ _AT_TAG_RE = re.compile(r"<at[^>]*>(.*?)</at>", re.IGNORECASE | re.S)
 
 # Our SQLite store implements botbuilder's Storage contract (read/write/delete with eTags).
 Storage.register(SqliteStorage)
+Storage.register(BlobStateStorage)
 
 
 @dataclass(frozen=True)
@@ -159,10 +161,12 @@ class TeamsAdapter:
 
 
 def make_blob_storage(connection_string: str, container: str) -> Storage:
-    """Azure Blob Storage shared by several replicas (botbuilder-azure)."""
-    from botbuilder.azure import BlobStorage, BlobStorageSettings  # optional extra: pip install '.[azure]'
+    """Azure Blob Storage shared by several replicas, with real eTag concurrency (bot/blob_state.py).
 
-    return BlobStorage(BlobStorageSettings(container_name=container, connection_string=connection_string))
+    botbuilder-azure's BlobStorage writes new items unconditionally (two replicas creating the same
+    item both "win") and reads any HTTP error as "not found", so it could lose dialogue answers.
+    """
+    return BlobStateStorage(connection_string, container)
 
 
 def make_memory_storage() -> Storage:

@@ -14,7 +14,7 @@ DATA = Path(__file__).parent / "data"
 
 # The fake embedder is a bag of words: cosines are near 0 for unrelated texts, unlike e5's
 # compressed ~0.8, so the mechanics are tested with thresholds on the fake's scale.
-FAKE_POLICY = RoutingPolicy(min_score=0.3, min_margin=0.05, ambiguity_gap=0.1)
+FAKE_POLICY = RoutingPolicy(min_score=0.3, min_margin=0.05, ambiguity_gap=0.1, off_topic_margin=-1.0)
 
 
 def _group(id: str, name: str, description: str, examples: tuple[str, ...]) -> ThemeGroup:
