@@ -208,18 +208,8 @@ async def _botbuilder_evidence(storage) -> None:
 
 # --- two real bot processes sharing one container -------------------------------------------------------
 
-_LAUNCH_WITH_ADAPTER = (
-    "import runpy, sys\n"
-    "import bot.teams\n"
-    "from bot.blob_state import BlobStateStorage\n"
-    "bot.teams.make_blob_storage = BlobStateStorage\n"
-    "sys.argv = ['bot'] + sys.argv[1:]\n"
-    "runpy.run_module('bot', run_name='__main__', alter_sys=True)\n"
-)
-
-
 class BotProcess:
-    def __init__(self, name: str, root: Path, knowledge: Path, env: dict[str, str], via_adapter: bool) -> None:
+    def __init__(self, name: str, root: Path, knowledge: Path, env: dict[str, str]) -> None:
         self.name = name
         self.port = free_port()
         self.data = root / f"data-{name}"
@@ -227,7 +217,7 @@ class BotProcess:
         env = {**{k: v for k, v in os.environ.items() if not k.startswith(("SPARRING_", "Microsoft"))}, **env,
                "SPARRING_DATA_DIR": str(self.data), "SPARRING_KNOWLEDGE_DIR": str(knowledge),
                "PYTHONUNBUFFERED": "1", "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
-        head = [sys.executable, "-c", _LAUNCH_WITH_ADAPTER] if via_adapter else [sys.executable, "-m", "bot"]
+        head = [sys.executable, "-m", "bot"]
         with open(self.log_path, "wb") as log:
             self.process = subprocess.Popen(head + ["serve", "--host", "127.0.0.1", "--port", str(self.port)],
                                             cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
@@ -284,17 +274,12 @@ def _text_of(replies: list[dict]) -> str:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("wiring", ["blob_state", "as_wired"])
-async def test_dialogue_continues_across_two_bot_processes(azurite, container, tmp_path, wiring):
+async def test_dialogue_continues_across_two_bot_processes(azurite, container, tmp_path):
     """dialog 1 on A; concurrent answers to A and B; næste on B; more answers; afslut on A: nothing lost.
 
-    blob_state: bot.teams.make_blob_storage replaced by bot.blob_state.BlobStateStorage (the proposed wiring).
-    as_wired:   `python -m bot serve` exactly as the project wires SPARRING_STATE_STORE=blob today.
+    Both processes are plain `python -m bot serve` with SPARRING_STATE_STORE=blob (bot.blob_state).
     """
-    if wiring == "as_wired":
-        reason = _botbuilder_azure_missing()
-        if reason:
-            pytest.skip(reason)
+    wiring = "blob_state"
     from aiohttp import ClientSession, ClientTimeout
 
     knowledge = tmp_path / "knowledge"
@@ -302,7 +287,7 @@ async def test_dialogue_continues_across_two_bot_processes(azurite, container, t
     env = {"SPARRING_STATE_STORE": "blob", "SPARRING_BLOB_CONNECTION_STRING": azurite.connection_string,
            "SPARRING_BLOB_CONTAINER": container, "SPARRING_RATE_LIMIT": "1000", "SPARRING_LOG_LEVEL": "INFO"}
     started = time.monotonic()
-    bots = [BotProcess(name, tmp_path, knowledge, env, wiring == "blob_state") for name in ("A", "B")]
+    bots = [BotProcess(name, tmp_path, knowledge, env) for name in ("A", "B")]
     a, b = bots
     conversation = "19:3f2a8c1e5b7d4f60a9e1c2d3b4a5f6e7@thread.tacv2;messageid=1712345678901"
     facilitator = {"user": "29:anna", "name": "Anna", "conversation": conversation}
@@ -344,8 +329,8 @@ async def test_dialogue_continues_across_two_bot_processes(azurite, container, t
         for bot in bots:
             bot.stop()
 
-    # Each wiring really is what it claims: botbuilder's BlobStorage keeps "e_tag" inside its jsonpickle body.
-    assert ('"e_tag"' in stored) == (wiring == "as_wired"), stored[:200]
+    # The adapter stores plain JSON; the eTag lives in the blob's metadata, not in the body.
+    assert '"e_tag"' not in stored, stored[:200]
     assert all(bot.health["embedder"] == bots[0].health["embedder"] for bot in bots)
     markdown = next((r["text"] for r in finished if "```markdown" in (r.get("text") or "")), None)
     assert markdown, _text_of(finished)
