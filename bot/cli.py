@@ -118,7 +118,10 @@ async def run_privacy(config, args) -> int:
     if args.command == "forget":
         counts = await forget_conversation(args.conversation, storage, feedback)
     else:
-        counts = await purge_expired(args.days or config.retention_days, storage, feedback)
+        days = args.days if args.days is not None else config.retention_days
+        if days < 1:
+            raise ConfigError(f"--days must be at least 1 (got {days})")
+        counts = await purge_expired(days, storage, feedback)
     print(json.dumps(counts))
     return 0
 

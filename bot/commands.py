@@ -58,16 +58,19 @@ def parse_text(text: str) -> Command:
     return Command("text", stripped)
 
 
+MAX_VALUE_CHARS = 2000   # card data is not cut by max_message_chars: a 100k-char command took 20 s to embed
+
+
 def parse(text: str, value: Mapping[str, Any] | None) -> Command:
     """Card button data wins over text (Teams sends both for some buttons)."""
     if isinstance(value, Mapping) and value:
         if isinstance(value.get("command"), str):
-            return parse_text(value["command"])
+            return parse_text(value["command"][:MAX_VALUE_CHARS])
         action = value.get("action")
         if action == "route":
-            return Command("route", str(value.get("need", ""))[:2000])
+            return Command("route", str(value.get("need", ""))[:MAX_VALUE_CHARS])
         if action == "ask":
-            return Command("ask", str(value.get("question", ""))[:2000])
+            return Command("ask", str(value.get("question", ""))[:MAX_VALUE_CHARS])
         if action in ("feedback", "show_chunk"):
             return Command(action, value=value)
         if text.strip():

@@ -105,7 +105,10 @@ class SparringsBot(ActivityHandler):
     async def on_invoke_activity(self, context: TurnContext) -> InvokeResponse:
         activity = context.activity
         if activity.name != "adaptiveCard/action":
-            return InvokeResponse(status=int(HTTPStatus.NOT_IMPLEMENTED))
+            # Other invokes (message extensions, sign-in) are features this bot does not offer;
+            # answer calmly instead of a 5xx that would page whoever watches the service.
+            log.info("ignored invoke", extra={"event": "ignored_invoke"})
+            return InvokeResponse(status=int(HTTPStatus.OK), body={})
         action = (activity.value or {}).get("action") if isinstance(activity.value, dict) else None
         data = action.get("data") if isinstance(action, dict) else None
         if not isinstance(data, dict):

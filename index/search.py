@@ -178,7 +178,8 @@ class HybridIndex:
         n = min(len(self.chunks), max(self.fusion.candidates, k))
 
         translated = self.translate_terms(query)
-        dense_text = self.restore_spelling(query)
+        # e5 reads 512 tokens; very long "words" only cost tokenizer time, so cap both.
+        dense_text = " ".join(w[:40] for w in self.restore_spelling(query)[:1000].split())
         if translated and self.fusion.translate_dense:
             dense_text += " (" + ", ".join(translated) + ")"
         query_vector = self.embedder.embed_queries([dense_text])
