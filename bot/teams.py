@@ -11,6 +11,7 @@ from typing import Any
 from botbuilder.core import (ActivityHandler, InvokeResponse, MemoryStorage, Storage, TurnContext)
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 from botbuilder.schema import Activity, ActivityTypes, Attachment, ChannelAccount, DeliveryModes
+from msrest.universal_http.requests import ClientRetryPolicy as _RetryPolicy
 
 from .assistant import Assistant
 from .model import Reply, Turn
@@ -21,6 +22,10 @@ log = logging.getLogger("sparringsbot.teams")
 
 CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 _AT_TAG_RE = re.compile(r"<at[^>]*>(.*?)</at>", re.IGNORECASE | re.S)
+
+# msrest builds a retry policy for every connector client (one per turn) with `i not in <list of
+# 500 codes>` for 999 codes: ~4 ms of CPU per turn. The same codes as a frozenset: same policy.
+_RetryPolicy.safe_codes = frozenset(_RetryPolicy.safe_codes)
 
 # Our SQLite store implements botbuilder's Storage contract (read/write/delete with eTags).
 Storage.register(SqliteStorage)
