@@ -168,14 +168,5 @@ class TeamsAdapter:
         return int(response.status or HTTPStatus.OK), payload
 
 
-def make_blob_storage(connection_string: str, container: str) -> Storage:
-    """Azure Blob Storage shared by several replicas, with real eTag concurrency (bot/blob_state.py).
-
-    botbuilder-azure's BlobStorage writes new items unconditionally (two replicas creating the same
-    item both "win") and reads any HTTP error as "not found", so it could lose dialogue answers.
-    """
-    return BlobStateStorage(connection_string, container)
-
-
 def make_memory_storage() -> Storage:
     return MemoryStorage()
