@@ -12,7 +12,7 @@ import numpy as np
 from .bm25 import BM25
 from .chunking import Chunk
 from .embedders import Embedder
-from .store import CHUNKS, LEXICON, VECTORS, BUILD_COMMAND, IndexCorrupt, IndexMismatch, read_manifest
+from .store import CHUNKS, LEXICON, SENTENCES, SENTENCE_VECTORS, VECTORS, BUILD_COMMAND, IndexCorrupt, IndexMismatch, read_manifest
 from .text import Analyzer, fold
 
 MAX_QUERY_CHARS = 2000      # e5 reads 512 tokens; longer queries only cost time
@@ -69,7 +69,8 @@ class HybridIndex:
     """A loaded index: search(query, k) -> list[Hit]."""
 
     def __init__(self, chunks: list[Chunk], terms: list[list[str]], vectors: faiss.Index,
-                 lexicon: dict, embedder: Embedder, fusion: FusionConfig = FusionConfig()) -> None:
+                 lexicon: dict, embedder: Embedder, fusion: FusionConfig = FusionConfig(),
+                 sentences: tuple[list[dict], np.ndarray] | None = None) -> None:
         self.chunks = chunks
         self.embedder = embedder
         self.fusion = fusion
@@ -82,6 +83,11 @@ class HybridIndex:
         self._glossary: dict[str, str] = lexicon.get("glossary", {})
         self._glossary_longest = max((len(k.split()) for k in self._glossary), default=0)
         self._vectors_cache: np.ndarray | None = None
+        rows, sentence_vectors = sentences or ([], np.zeros((0, embedder.dim), np.float32))
+        self._sentence_vectors = sentence_vectors
+        self._sentences_by_chunk: dict[str, list[tuple[int, str]]] = {}
+        for row_number, row in enumerate(rows):
+            self._sentences_by_chunk.setdefault(chunks[row["chunk"]].id, []).append((row_number, row["text"]))
 
     @classmethod
     def load(cls, index_dir: Path, embedder: Embedder, fusion: FusionConfig = FusionConfig()) -> "HybridIndex":
@@ -102,13 +108,18 @@ class HybridIndex:
                     chunks.append(Chunk(**record))
             lexicon = json.loads((index_dir / LEXICON).read_text(encoding="utf-8"))
             vectors = faiss.read_index(str(index_dir / VECTORS))
+            with open(index_dir / SENTENCES, encoding="utf-8") as lines:
+                sentence_rows = [json.loads(line) for line in lines]
+            sentence_vectors = np.load(index_dir / SENTENCE_VECTORS)
         except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
             raise IndexCorrupt(f"The index in {index_dir} is incomplete or damaged ({exc}). "
                                f"Rebuild it with: {BUILD_COMMAND}") from None
-        if vectors.ntotal != len(chunks) or len(chunks) != manifest["chunks"] or vectors.d != embedder.dim:
+        if (vectors.ntotal != len(chunks) or len(chunks) != manifest["chunks"] or vectors.d != embedder.dim
+                or len(sentence_rows) != len(sentence_vectors)
+                or any(not 0 <= r.get("chunk", -1) < len(chunks) for r in sentence_rows)):
             raise IndexCorrupt(f"The index in {index_dir} is inconsistent (vectors and chunks differ). "
                                f"Rebuild it with: {BUILD_COMMAND}")
-        return cls(chunks, terms, vectors, lexicon, embedder, fusion)
+        return cls(chunks, terms, vectors, lexicon, embedder, fusion, (sentence_rows, sentence_vectors))
 
     def term_weights(self, text: str) -> dict[str, float]:
         """The text's search terms with their IDF: what makes a sentence relevant to a query."""
@@ -172,7 +183,19 @@ class HybridIndex:
             self._vectors_cache = self._faiss.reconstruct_n(0, self._faiss.ntotal)
         return self._vectors_cache
 
+    def sentences(self, chunk_id: str, query_vector: np.ndarray) -> list[tuple[str, float]]:
+        """The chunk's candidate short-answer sentences with their cosine to the query (vectors from build time)."""
+        rows = self._sentences_by_chunk.get(chunk_id, [])
+        if not rows:
+            return []
+        similarities = self._sentence_vectors[[r for r, _ in rows]] @ query_vector
+        return [(text, float(sim)) for (_, text), sim in zip(rows, similarities)]
+
     def search(self, query: str, k: int = 5) -> list[Hit]:
+        return self.search_with_vector(query, k)[0]
+
+    def search_with_vector(self, query: str, k: int = 5) -> tuple[list[Hit], np.ndarray]:
+        """Hits and the query's vector (for sentence scoring without another model call)."""
         query = clean_query(query)
         k = max(1, min(int(k), len(self.chunks)))
         n = min(len(self.chunks), max(self.fusion.candidates, k))
@@ -212,4 +235,4 @@ class HybridIndex:
                 dense = float(self._faiss.reconstruct(idx) @ query_vector[0])
             hits.append(Hit(rank, chunk.id, chunk.doc_id, chunk.title, chunk.section, chunk.text,
                             score, dense, float(lexical[idx]) / best_possible))
-        return hits
+        return hits, query_vector[0]

@@ -18,13 +18,16 @@ import yaml
 from .chunking import Chunk, ChunkingConfig, chunk_document
 from .documents import CorpusError, load_corpus
 from .embedders import Embedder
+from .sentences import units
 from .text import STOPWORDS, Analyzer, fold, vocabulary_of, words
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 MANIFEST = "manifest.json"
 CHUNKS = "chunks.jsonl"
 VECTORS = "vectors.faiss"
 LEXICON = "lexicon.json"
+SENTENCES = "sentences.jsonl"      # candidate short-answer sentences: chunk index and text
+SENTENCE_VECTORS = "sentences.npy"  # their vectors, row by row
 BUILD_COMMAND = "python -m index build"
 
 
@@ -137,7 +140,7 @@ def _lexicon(chunks: Sequence[Chunk]) -> dict:
 
 def _file_sizes(index_dir: Path) -> dict[str, int]:
     return {name: (index_dir / name).stat().st_size if (index_dir / name).exists() else -1
-            for name in (CHUNKS, VECTORS, LEXICON)}
+            for name in (CHUNKS, VECTORS, LEXICON, SENTENCES, SENTENCE_VECTORS)}
 
 
 def build_index(documents_dir: Path, index_dir: Path, embedder: Embedder, *,
@@ -169,6 +172,7 @@ def build_index(documents_dir: Path, index_dir: Path, embedder: Embedder, *,
         if progress:
             progress(len(part))
     cache.save({c.sha256 for c in chunks})
+    sentence_rows, sentence_vectors = _sentence_vectors(chunks, embedder, index_dir)
 
     vectors = np.stack([cache.get(c.sha256) for c in chunks]).astype(np.float32)
     lexicon = _lexicon(chunks) | {"glossary": glossary}
@@ -185,6 +189,10 @@ def build_index(documents_dir: Path, index_dir: Path, embedder: Embedder, *,
         for chunk in chunks:
             record = asdict(chunk) | {"sha256": chunk.sha256, "terms": analyzer.terms(chunk.context_text)}
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    with open(tmp_dir / SENTENCES, "w", encoding="utf-8") as out:
+        for row in sentence_rows:
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+    np.save(tmp_dir / SENTENCE_VECTORS, sentence_vectors)
     (tmp_dir / LEXICON).write_text(json.dumps(lexicon, ensure_ascii=False), encoding="utf-8")
     manifest = {
         "format_version": FORMAT_VERSION,
@@ -205,6 +213,29 @@ def build_index(documents_dir: Path, index_dir: Path, embedder: Embedder, *,
     os.replace(tmp_dir, index_dir)
     shutil.rmtree(old_dir, ignore_errors=True)
     return BuildReport(len(chunks), len(missing), False, time.perf_counter() - started, index_dir)
+
+
+def sentence_embedding_text(chunk: Chunk, sentence: str) -> str:
+    """A sentence with its innermost heading: "har de skabt styring" needs to know it is Herning."""
+    heading = chunk.section.rsplit(" › ", 1)[-1] if chunk.section else chunk.title
+    return f"{heading}: {sentence}"
+
+
+def _sentence_vectors(chunks: Sequence[Chunk], embedder: Embedder, index_dir: Path) -> tuple[list[dict], np.ndarray]:
+    """Vectors of every candidate sentence, computed at build (cached by text hash) so answering needs no model call."""
+    rows = [{"chunk": i, "text": u.text} for i, c in enumerate(chunks) for u in units(c.text) if u.candidate]
+    texts = [sentence_embedding_text(chunks[r["chunk"]], r["text"]) for r in rows]
+    keys = [hashlib.sha256(t.encode()).hexdigest() for t in texts]
+    cache = EmbeddingCache(index_dir.parent / "embedding-cache" / f"{_slug(embedder.id)}-sentences.npz")
+    missing = [(k, t) for k, t in dict(zip(keys, texts)).items() if cache.get(k) is None]
+    for start in range(0, len(missing), 16):
+        part = missing[start:start + 16]
+        for (key, _), vector in zip(part, embedder.embed_passages([t for _, t in part])):
+            cache.put(key, vector)
+    cache.save(set(keys))
+    dim = getattr(embedder, "dim", 0)
+    vectors = np.stack([cache.get(k) for k in keys]).astype(np.float32) if keys else np.zeros((0, dim), np.float32)
+    return rows, vectors
 
 
 def current_corpus_hash(documents_dir: Path, config: ChunkingConfig = ChunkingConfig()) -> str:

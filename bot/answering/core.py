@@ -1,11 +1,15 @@
-"""Answering a question from the material: best passages, a short answer, or an honest decline."""
+"""The answerer: search, pick the answering sentences, re-rank the passages, or decline honestly."""
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 from typing import Protocol, Sequence
 
+import numpy as np
+
 from index.search import Hit, QueryError
+
+from .short import SentenceWeights, compose, score_sentences
 
 _SENTENCE_RE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ0-9\"“»(])|\n+")
 _LIST_MARK_RE = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+")
@@ -18,6 +22,12 @@ class Searcher(Protocol):
 
     def coverage(self, query: str) -> float: ...
 
+    def search_with_vector(self, query: str, k: int = 5) -> tuple[list[Hit], np.ndarray]: ...
+
+    def sentences(self, chunk_id: str, query_vector: np.ndarray) -> list[tuple[str, float]]: ...
+
+    def translate_terms(self, query: str) -> list[str]: ...
+
 
 @dataclass(frozen=True)
 class AnswerPolicy:
@@ -28,6 +38,7 @@ class AnswerPolicy:
     min_coverage: float = 0.5      # share of the question's words that the material uses at all
     sources: int = 5
     short_answer_sentences: int = 2
+    sentence_weights: SentenceWeights = SentenceWeights()
 
 
 @dataclass(frozen=True)
@@ -38,6 +49,7 @@ class Answer:
     hits: tuple[Hit, ...] = ()
     reason: str = ""               # why it declined: "empty", "no-words", "no-match"
     related: tuple[Hit, ...] = field(default=())
+    rows: tuple[str, ...] = ()     # a table answer: the matching rows' keys
 
     @property
     def best(self) -> Hit | None:
@@ -68,28 +80,27 @@ class Answerer:
 
     def ask(self, question: str) -> Answer:
         try:
-            hits = self.searcher.search(question, self.policy.sources)
+            hits, query_vector = self.searcher.search_with_vector(question, self.policy.sources)
         except QueryError as exc:
             return Answer(question, False, reason="empty" if "empty" in str(exc) else "no-words")
         coverage = self.searcher.coverage(question)
         if not hits or not self.is_relevant(hits[0], coverage):
             return Answer(question, False, hits=tuple(hits), reason="no-match")
-        relevant = tuple(h for h in hits if h.rank == 1 or self.is_relevant(h, coverage))
-        return Answer(question, True, self.short_answer(question, hits[0]), relevant, related=self._related(relevant))
+        short, best_index = self.pick_sentences(question, hits, query_vector)
+        if best_index:
+            # The passage that holds the answering sentence is the first source.
+            hits = [hits[best_index]] + hits[:best_index] + hits[best_index + 1:]
+        relevant = tuple(h for i, h in enumerate(hits) if i == 0 or self.is_relevant(h, coverage))
+        return Answer(question, True, short or self.short_answer(question, hits[0]), relevant,
+                      related=self._related(relevant))
 
-    def short_answer(self, question: str, hit: Hit) -> str:
-        """The passage's most relevant sentences, in their original order."""
-        candidates = sentences(hit.text)
-        if not candidates:
-            return hit.text.strip()
-        weights = self.searcher.term_weights(question)
-        scored = []
-        for position, sentence in enumerate(candidates):
-            terms = set(self.searcher.term_weights(sentence))
-            overlap = sum(w for t, w in weights.items() if t in terms)
-            scored.append((overlap - 0.01 * position, position))  # ties go to the earlier sentence
-        best = sorted(p for _, p in sorted(scored, reverse=True)[: self.policy.short_answer_sentences])
-        return " ".join(candidates[p] for p in best)
+    def pick_sentences(self, question: str, hits: Sequence[Hit], query_vector: np.ndarray) -> tuple[str, int]:
+        """The short answer chosen across the top passages, and the index of the passage it came from."""
+        translated = " ".join(self.searcher.translate_terms(question))
+        query_weights = self.searcher.term_weights(f"{question} {translated}")
+        scored = score_sentences(question, hits, lambda h: self.searcher.sentences(h.chunk_id, query_vector),
+                                 self.searcher.term_weights, query_weights, self.policy.sentence_weights)
+        return compose(scored, self.policy.sentence_weights)
 
     @staticmethod
     def _related(hits: Sequence[Hit]) -> tuple[Hit, ...]:
