@@ -12,7 +12,9 @@ import numpy as np
 from .bm25 import BM25
 from .chunking import Chunk
 from .embedders import Embedder
-from .store import CHUNKS, LEXICON, SENTENCES, SENTENCE_VECTORS, VECTORS, BUILD_COMMAND, IndexCorrupt, IndexMismatch, read_manifest
+from .store import CHUNKS, LEXICON, SENTENCES, SENTENCE_VECTORS, TABLES, VECTORS, BUILD_COMMAND, IndexCorrupt, IndexMismatch, read_manifest
+from .table_search import TableMatch, TableSearch
+from .tables import Table
 from .text import Analyzer, fold
 
 MAX_QUERY_CHARS = 2000      # e5 reads 512 tokens; longer queries only cost time
@@ -70,7 +72,7 @@ class HybridIndex:
 
     def __init__(self, chunks: list[Chunk], terms: list[list[str]], vectors: faiss.Index,
                  lexicon: dict, embedder: Embedder, fusion: FusionConfig = FusionConfig(),
-                 sentences: tuple[list[dict], np.ndarray] | None = None) -> None:
+                 sentences: tuple[list[dict], np.ndarray] | None = None, tables: list[Table] | None = None) -> None:
         self.chunks = chunks
         self.embedder = embedder
         self.fusion = fusion
@@ -83,6 +85,7 @@ class HybridIndex:
         self._glossary: dict[str, str] = lexicon.get("glossary", {})
         self._glossary_longest = max((len(k.split()) for k in self._glossary), default=0)
         self._vectors_cache: np.ndarray | None = None
+        self.tables = TableSearch(tables or [], self._analyzer.terms)
         rows, sentence_vectors = sentences or ([], np.zeros((0, embedder.dim), np.float32))
         self._sentence_vectors = sentence_vectors
         self._sentences_by_chunk: dict[str, list[tuple[int, str]]] = {}
@@ -111,6 +114,7 @@ class HybridIndex:
             with open(index_dir / SENTENCES, encoding="utf-8") as lines:
                 sentence_rows = [json.loads(line) for line in lines]
             sentence_vectors = np.load(index_dir / SENTENCE_VECTORS)
+            tables = [Table.from_json(t) for t in json.loads((index_dir / TABLES).read_text(encoding="utf-8"))]
         except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
             raise IndexCorrupt(f"The index in {index_dir} is incomplete or damaged ({exc}). "
                                f"Rebuild it with: {BUILD_COMMAND}") from None
@@ -119,7 +123,7 @@ class HybridIndex:
                 or any(not 0 <= r.get("chunk", -1) < len(chunks) for r in sentence_rows)):
             raise IndexCorrupt(f"The index in {index_dir} is inconsistent (vectors and chunks differ). "
                                f"Rebuild it with: {BUILD_COMMAND}")
-        return cls(chunks, terms, vectors, lexicon, embedder, fusion, (sentence_rows, sentence_vectors))
+        return cls(chunks, terms, vectors, lexicon, embedder, fusion, (sentence_rows, sentence_vectors), tables)
 
     def term_weights(self, text: str) -> dict[str, float]:
         """The text's search terms with their IDF: what makes a sentence relevant to a query."""
@@ -190,6 +194,11 @@ class HybridIndex:
             return []
         similarities = self._sentence_vectors[[r for r, _ in rows]] @ query_vector
         return [(text, float(sim)) for (_, text), sim in zip(rows, similarities)]
+
+    def match_table(self, query: str) -> TableMatch | None:
+        """The rows of a table that answer a list, count or row question exactly (None: not a table question)."""
+        query = clean_query(query)
+        return self.tables.match(query, self._analyzer.terms(" ".join(self.translate_terms(query))))
 
     def search(self, query: str, k: int = 5) -> list[Hit]:
         return self.search_with_vector(query, k)[0]

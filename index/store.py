@@ -19,6 +19,7 @@ from .chunking import Chunk, ChunkingConfig, chunk_document
 from .documents import CorpusError, load_corpus
 from .embedders import Embedder
 from .sentences import units
+from .tables import parse_all
 from .text import STOPWORDS, Analyzer, fold, vocabulary_of, words
 
 FORMAT_VERSION = 4
@@ -28,6 +29,7 @@ VECTORS = "vectors.faiss"
 LEXICON = "lexicon.json"
 SENTENCES = "sentences.jsonl"      # candidate short-answer sentences: chunk index and text
 SENTENCE_VECTORS = "sentences.npy"  # their vectors, row by row
+TABLES = "tables.json"              # the documents' Markdown tables as rows
 BUILD_COMMAND = "python -m index build"
 
 
@@ -140,7 +142,7 @@ def _lexicon(chunks: Sequence[Chunk]) -> dict:
 
 def _file_sizes(index_dir: Path) -> dict[str, int]:
     return {name: (index_dir / name).stat().st_size if (index_dir / name).exists() else -1
-            for name in (CHUNKS, VECTORS, LEXICON, SENTENCES, SENTENCE_VECTORS)}
+            for name in (CHUNKS, VECTORS, LEXICON, SENTENCES, SENTENCE_VECTORS, TABLES)}
 
 
 def build_index(documents_dir: Path, index_dir: Path, embedder: Embedder, *,
@@ -148,7 +150,8 @@ def build_index(documents_dir: Path, index_dir: Path, embedder: Embedder, *,
                 progress: Callable[[int], None] | None = None,
                 on_total: Callable[[int], None] | None = None) -> BuildReport:
     started = time.perf_counter()
-    chunks = [c for doc in load_corpus(documents_dir) for c in chunk_document(doc, config)]
+    documents = load_corpus(documents_dir)
+    chunks = [c for doc in documents for c in chunk_document(doc, config)]
     glossary = load_glossary(documents_dir.parent / "glossary.yaml")
     digest = corpus_hash(chunks, config, glossary)
     if not force:
@@ -193,6 +196,8 @@ def build_index(documents_dir: Path, index_dir: Path, embedder: Embedder, *,
         for row in sentence_rows:
             out.write(json.dumps(row, ensure_ascii=False) + "\n")
     np.save(tmp_dir / SENTENCE_VECTORS, sentence_vectors)
+    (tmp_dir / TABLES).write_text(json.dumps([t.to_json() for t in parse_all(documents)], ensure_ascii=False),
+                                  encoding="utf-8")
     (tmp_dir / LEXICON).write_text(json.dumps(lexicon, ensure_ascii=False), encoding="utf-8")
     manifest = {
         "format_version": FORMAT_VERSION,

@@ -8,8 +8,10 @@ from typing import Protocol, Sequence
 import numpy as np
 
 from index.search import Hit, QueryError
+from index.table_search import TableMatch
 
 from .short import SentenceWeights, compose, score_sentences
+from .tables import table_hit, table_short_answer
 
 _SENTENCE_RE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ0-9\"“»(])|\n+")
 _LIST_MARK_RE = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+")
@@ -27,6 +29,8 @@ class Searcher(Protocol):
     def sentences(self, chunk_id: str, query_vector: np.ndarray) -> list[tuple[str, float]]: ...
 
     def translate_terms(self, query: str) -> list[str]: ...
+
+    def match_table(self, query: str) -> TableMatch | None: ...
 
 
 @dataclass(frozen=True)
@@ -80,6 +84,10 @@ class Answerer:
 
     def ask(self, question: str) -> Answer:
         try:
+            match = self.searcher.match_table(question)
+            if match is not None:   # a list, count or row question: exact, from the table's rows
+                return Answer(question, True, table_short_answer(question, match), (table_hit(match),),
+                              rows=tuple(row[match.key_column] for row in match.rows))
             hits, query_vector = self.searcher.search_with_vector(question, self.policy.sources)
         except QueryError as exc:
             return Answer(question, False, reason="empty" if "empty" in str(exc) else "no-words")

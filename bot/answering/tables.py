@@ -1,0 +1,59 @@
+"""A table answer in words: the matching rows as a readable list, with the table as the source."""
+from __future__ import annotations
+
+import re
+
+from index.search import Hit
+from index.table_search import TableMatch
+
+_SUBJECT_RE = re.compile(r"\b(?:hvilke|hvor mange|which|how many)\s+(\w+)", re.I)
+
+
+def _label(match: TableMatch) -> str:
+    return match.table.section.split(" › ")[-1] or match.table.title
+
+
+def row_line(match: TableMatch, row: tuple[str, ...], columns: tuple[int, ...], named: bool) -> str:
+    """'- **Billund** – Digitaliseringsstrategi · 2020-2022', or with the column names for a whole row."""
+    header = match.table.header
+    filled = [i for i in columns if row[i] and row[i] != "-"]
+    if named:
+        cells = "; ".join(f"{header[i].lower()}: {row[i]}" if header[i] else row[i] for i in filled)
+    else:
+        cells = " · ".join(row[i] for i in filled)
+    return f"- **{row[match.key_column]}**" + (f" – {cells}" if cells else "")
+
+
+def _all_columns(match: TableMatch) -> tuple[int, ...]:
+    return tuple(i for i in range(len(match.table.header)) if i != match.key_column)
+
+
+def table_short_answer(question: str, match: TableMatch) -> str:
+    label = _label(match)
+    subject_match = _SUBJECT_RE.search(question)
+    subject = subject_match.group(1).lower() if subject_match else ""
+    yes_no = not re.match(r"\s*(hv\w*|which|what|who|how|when|where)\b", question, re.I)
+    n = len(match.rows)
+    if match.intent == "row":
+        lines = [row_line(match, row, match.shown_columns, named=True) for row in match.rows]
+        if match.verdict is True and yes_no:
+            intro = f"Ja. Tabellen «{label}» siger:"
+        elif match.verdict is False and yes_no:
+            intro = f"Ikke ifølge tabellen «{label}», som siger:"
+        else:
+            intro = f"Tabellen «{label}» siger:"
+        return "\n".join([intro] + lines)
+    lines = [row_line(match, row, match.shown_columns, named=False) for row in match.rows]
+    if match.intent == "count":
+        intro = f"**{n}**" + (f" {subject}" if subject and n != 1 else "") + f" ifølge tabellen «{label}»:"
+    else:
+        intro = f"Tabellen «{label}» nævner {'én' if n == 1 else n}:"
+    return "\n".join([intro] + lines)
+
+
+def table_hit(match: TableMatch) -> Hit:
+    """The table as a source: its matching rows, every column named."""
+    text = "\n".join(row_line(match, row, _all_columns(match), named=True) for row in match.rows)
+    table = match.table
+    return Hit(1, f"{table.doc_id}:table:{_label(match)}", table.doc_id, table.title, table.section, text,
+               1.0, 1.0, 1.0)
