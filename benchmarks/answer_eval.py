@@ -104,9 +104,16 @@ def main() -> int:
         answer = answerer.ask(row["q"])
         text = normalise(answer.short_answer)
         expected = [normalise(r) for r in row["expected_rows"]]
-        found = sum(1 for e in expected if e in text)
-        others = len(getattr(answer, "rows", ()) or ()) - found
+        rows = {normalise(r) for r in answer.rows}
+        found = sum(1 for e in expected if e in rows or e in text)
+        others = len(rows - set(expected))
         ok = found == len(expected) and others <= 2
+        if "expected_count" in row:
+            ok = ok and str(row["expected_count"]) in answer.short_answer
+        if row.get("kind") == "row" and row.get("any_of") and expected:
+            ok = ok and holds(answer.short_answer, row["any_of"])
+        if not expected:   # the row is not in the table: the answer must say so
+            ok = not rows and "ikke i tabellen" in answer.short_answer
         exact += ok
         if not ok:
             failures.append(f"  table: found {found}/{len(expected)} others {others}: {row['q']}\n"
