@@ -34,6 +34,9 @@ def table_short_answer(question: str, match: TableMatch) -> str:
     subject = subject_match.group(1).lower() if subject_match else ""
     yes_no = not re.match(r"\s*(hv\w*|which|what|who|how|when|where)\b", question, re.I)
     n = len(match.rows)
+    if match.intent == "absent":
+        names = " og ".join(match.missing)
+        return f"{names} står ikke i tabellen «{label}» ({match.table.title})."
     if match.intent == "row":
         lines = [row_line(match, row, match.shown_columns, named=True) for row in match.rows]
         if match.verdict is True and yes_no:
@@ -53,7 +56,8 @@ def table_short_answer(question: str, match: TableMatch) -> str:
 
 def table_hit(match: TableMatch) -> Hit:
     """The table as a source: its matching rows, every column named."""
-    text = "\n".join(row_line(match, row, _all_columns(match), named=True) for row in match.rows)
+    text = "\n".join(row_line(match, row, _all_columns(match), named=True) for row in match.rows) or \
+        f"Tabellen «{_label(match)}» har {len(match.table.rows)} rækker; {' og '.join(match.missing)} er ikke blandt dem."
     table = match.table
     return Hit(1, f"{table.doc_id}:table:{_label(match)}", table.doc_id, table.title, table.section, text,
                1.0, 1.0, 1.0)
