@@ -55,7 +55,8 @@ def assistant(fake_index, tmp_path):
 
     groups = load_theme_groups(FIXTURES / "knowledge" / "theme_groups.yaml")
     return Assistant(
-        answerer=Answerer(fake_index, AnswerPolicy(min_dense=0.99, min_dense_with_words=0.0, min_coverage=0.5)),
+        answerer=Answerer(fake_index, AnswerPolicy(min_dense=0.99, min_dense_with_words=0.0, min_coverage=0.5,
+                                                 min_evidence=None)),
         router=Router(groups, FakeEmbedder(), RoutingPolicy(min_score=0.3, min_margin=0.05, ambiguity_gap=0.1, off_topic_margin=-1.0)),
         groups=groups,
         dialogues=load_dialogues(FIXTURES / "knowledge" / "dialogues.yaml"),
