@@ -14,10 +14,30 @@ class SentenceWeights:
     # since e5's sentence cosine already carries the words and a larger weight rewarded echoes.
     lexical: float = 0.03       # idf-weighted share of the question's terms in the sentence
     passage: float = 0.5        # the passage's own cosine: a sentence borrows its passage's subject
-    rank_penalty: float = 0.05  # per search rank below the first: another passage must clearly answer better
-    companion_gap: float = 0.05 # a further sentence joins when it scores within this of the best
+    rank_penalty: float = 1.0   # per rank below the first: the re-ranked first passage gives the short answer
+    companion_gap: float = 0.08 # a further sentence joins when it scores within this of the best
     max_words: int = 60
     max_sentences: int = 3
+
+
+@dataclass(frozen=True)
+class PassageWeights:
+    """Re-ranking the top passages: the best sentence's cosine, the question's words held, the search score.
+
+    Tuned on the dev questions: the first source held the answer for 83 -> 90 of 109 (search order -> this).
+    """
+    sentence: float = 1.0
+    words: float = 0.2
+    fused: float = 0.02
+
+
+def rerank(hits: Sequence[Hit], sentences_of: Callable[[Hit], list[tuple[str, float]]],
+           words_of: Callable[[Hit], float], w: PassageWeights) -> list[Hit]:
+    def key(item: tuple[int, Hit]) -> float:
+        _, hit = item
+        best = max((d for _, d in sentences_of(hit)), default=hit.dense_score)
+        return w.sentence * best + w.words * words_of(hit) + w.fused * hit.score
+    return [hit for _, hit in sorted(enumerate(hits), key=lambda item: (-key(item), item[0]))]
 
 
 @dataclass(frozen=True)
