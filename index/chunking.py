@@ -10,6 +10,9 @@ from .documents import Document
 
 PATH_SEPARATOR = " › "
 _HEADING_RE = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+# Figure labels the PDF extraction left as lists are marked in the documents and kept out of passages.
+FIGURE_START = "<!-- figur"
+FIGURE_END = "<!-- /figur -->"
 _SENTENCE_END_RE = re.compile(r"(?<=[.!?:])\s+(?=[A-ZÆØÅ0-9\"“»(])")
 
 
@@ -60,7 +63,16 @@ def _sections(doc: Document) -> Iterator[_Section]:
             current.blocks.append("\n".join(block).strip())
             block.clear()
 
+    in_figure = False
     for line in doc.body.splitlines():
+        if line.strip().startswith(FIGURE_START):
+            in_figure = True
+            continue
+        if line.strip() == FIGURE_END:
+            in_figure = False
+            continue
+        if in_figure:
+            continue
         match = _HEADING_RE.match(line)
         if match:
             flush_block()

@@ -13,6 +13,7 @@ from .bm25 import BM25
 from .chunking import Chunk
 from .embedders import Embedder
 from .store import CHUNKS, LEXICON, SENTENCES, SENTENCE_VECTORS, TABLES, VECTORS, BUILD_COMMAND, IndexCorrupt, IndexMismatch, read_manifest
+from .rerank import RerankWeights, passage_coverage, rerank_key
 from .table_search import TableMatch, TableSearch
 from .tables import Table
 from .text import Analyzer, fold
@@ -52,6 +53,7 @@ class FusionConfig:
     lexical_weight: float = 0.7
     candidates: int = 50
     translate_dense: bool = True
+    rerank: RerankWeights | None = RerankWeights()
 
 
 def clean_query(query: str) -> str:
@@ -78,6 +80,7 @@ class HybridIndex:
         self.fusion = fusion
         self._faiss = vectors
         self._bm25 = BM25(terms)
+        self._term_sets = [frozenset(t) for t in terms]
         self._analyzer = Analyzer(lexicon["vocabulary"])
         self._surface: dict[str, str] = lexicon["surface"]
         self._known_words = frozenset(self._surface.values())
@@ -195,6 +198,22 @@ class HybridIndex:
         similarities = self._sentence_vectors[[r for r, _ in rows]] @ query_vector
         return [(text, float(sim)) for (_, text), sim in zip(rows, similarities)]
 
+    def _rerank(self, query: str, translated: list[str], query_vector: np.ndarray,
+                ordered: list[tuple[int, float]]) -> list[tuple[int, float]]:
+        """The top fused candidates in the order of their sentence-level evidence; their score becomes that key."""
+        w = self.fusion.rerank
+        asked = self.term_weights(" ".join([query, *translated]))
+        rescored = []
+        for idx, fused in ordered[:w.depth]:
+            best = max((sim for _, sim in self.sentences(self.chunks[idx].id, query_vector)),
+                       default=float(self._all_vectors[idx] @ query_vector))
+            words = passage_coverage(query, asked, self._term_sets[idx])
+            rescored.append((idx, rerank_key(best, words, fused, w)))
+        rescored.sort(key=lambda item: -item[1])
+        floor = rescored[-1][1] if rescored else 0.0
+        # Below the re-ranked head the fused order stays; scores keep falling so they still sort.
+        return rescored + [(idx, floor - 0.001 * (i + 1)) for i, (idx, _) in enumerate(ordered[w.depth:])]
+
     def match_table(self, query: str) -> TableMatch | None:
         """The rows of a table that answer a list, count or row question exactly (None: not a table question)."""
         query = clean_query(query)
@@ -235,9 +254,11 @@ class HybridIndex:
                     break
                 fused[idx] = fused.get(idx, 0.0) + self.fusion.lexical_weight / (self.fusion.rrf_k + rank + 1)
 
-        best = sorted(fused.items(), key=lambda item: -item[1])[:k]
+        ordered = sorted(fused.items(), key=lambda item: -item[1])
+        if self.fusion.rerank is not None:
+            ordered = self._rerank(query, translated, query_vector[0], ordered)
         hits = []
-        for rank, (idx, score) in enumerate(best, start=1):
+        for rank, (idx, score) in enumerate(ordered[:k], start=1):
             chunk = self.chunks[idx]
             dense = dense_by_id.get(idx)
             if dense is None:

@@ -21,26 +21,6 @@ class SentenceWeights:
 
 
 @dataclass(frozen=True)
-class PassageWeights:
-    """Re-ranking the top passages: the best sentence's cosine, the question's words held, the search score.
-
-    Tuned on the dev questions: the first source held the answer for 83 -> 90 of 109 (search order -> this).
-    """
-    sentence: float = 1.0
-    words: float = 0.2
-    fused: float = 0.02
-
-
-def rerank(hits: Sequence[Hit], sentences_of: Callable[[Hit], list[tuple[str, float]]],
-           words_of: Callable[[Hit], float], w: PassageWeights) -> list[Hit]:
-    def key(item: tuple[int, Hit]) -> float:
-        _, hit = item
-        best = max((d for _, d in sentences_of(hit)), default=hit.dense_score)
-        return w.sentence * best + w.words * words_of(hit) + w.fused * hit.score
-    return [hit for _, hit in sorted(enumerate(hits), key=lambda item: (-key(item), item[0]))]
-
-
-@dataclass(frozen=True)
 class Scored:
     score: float
     dense: float          # cosine of question and sentence
