@@ -2,7 +2,10 @@
 
 Usage: python benchmarks/bot_latency.py [--questions N]
 Builds (or reuses) the index in SPARRING_DATA_DIR, serves the app on a loopback port, asks
-questions, and prints p50/p95 of the HTTP round trip, of search alone, and of the difference.
+questions, and prints p50/p95 of the HTTP round trip, of search alone and of one query embedding,
+measured side by side (each question: round trip, then search, then embedding), with the ratios
+search / embedding and round trip / search. A declined question also embeds the question for
+routing (theme-group suggestions): declined questions are shown on their own line as well.
 """
 from __future__ import annotations
 
@@ -47,7 +50,7 @@ async def main(n: int) -> None:
     server = TestServer(app, host="127.0.0.1")
     await server.start_server()
     url = str(server.make_url("/api/messages"))
-    http_times, search_times = [], []
+    http_times, search_times, embed_times, declined = [], [], [], []
     async with ClientSession() as session:
         for i in range(n + len(QUESTIONS)):
             question = QUESTIONS[i % len(QUESTIONS)]
@@ -62,9 +65,14 @@ async def main(n: int) -> None:
             started = time.perf_counter()
             services.index.search(question, 5)
             search = time.perf_counter() - started
+            started = time.perf_counter()
+            services.index.embedder.embed_queries([question])
+            embed = time.perf_counter() - started
             if i >= len(QUESTIONS):  # the first round is warm-up
                 http_times.append(elapsed)
                 search_times.append(search)
+                embed_times.append(embed)
+                declined.append(not services.assistant.answerer.ask(question).answered)
     await server.close()
     from bot.model import Turn
     handle_times, handle_search = [], []
@@ -81,6 +89,16 @@ async def main(n: int) -> None:
     print(f"questions over HTTP (expectReplies), n={len(http_times)}")
     print(f"  round trip:  p50 {pct(http_times, .5):.1f} ms  p95 {pct(http_times, .95):.1f} ms")
     print(f"  search alone: p50 {pct(search_times, .5):.1f} ms  p95 {pct(search_times, .95):.1f} ms")
+    print(f"  one query embedding: p50 {pct(embed_times, .5):.1f} ms  p95 {pct(embed_times, .95):.1f} ms")
+    print(f"  ratios (p50): search / embedding {pct(search_times, .5) / pct(embed_times, .5):.2f}   "
+          f"round trip / search {pct(http_times, .5) / pct(search_times, .5):.2f}")
+    print(f"  round trip p95 - search p95: {pct(http_times, .95) - pct(search_times, .95):+.1f} ms (goal <= +10)")
+    answered = [h for h, d in zip(http_times, declined) if not d]
+    answered_search = [s for s, d in zip(search_times, declined) if not d]
+    declined_http = [h for h, d in zip(http_times, declined) if d]
+    if answered and declined_http:
+        print(f"  answered only: round trip p95 {pct(answered, .95):.1f} ms, search p95 {pct(answered_search, .95):.1f} ms;"
+              f"  declined ({len(declined_http)}, + one routing embedding): round trip p50 {pct(declined_http, .5):.1f} ms")
     print(f"  not search (bot + HTTP + Bot Framework): p50 {statistics.median(overhead) * 1000:.1f} ms  "
           f"p95 {pct(overhead, .95):.1f} ms")
     print(f"  the assistant alone (Turn in, Replies out) minus search: p50 {statistics.median(assistant_overhead) * 1000:.1f} ms")

@@ -148,7 +148,8 @@ class Assistant:
                 await self.feedback.record_unanswered(turn.conversation_id, question)
             except StateUnavailable:
                 log.error("could not record an unanswered question", extra={"event": "feedback_error"})
-        suggestions = self.router.route(question, limit=2) if answer.reason == "no-match" else []
+        # Routing embeds the question too: off the event loop, like search.
+        suggestions = await asyncio.to_thread(self.router.route, question, 2) if answer.reason == "no-match" else []
         return [views.decline_reply(answer, suggestions, self.groups.fallback)]
 
     def route(self, need: str) -> Reply:

@@ -110,3 +110,59 @@ def make_embedder(spec: str) -> Embedder:
         f"SPARRING_EMBEDDER={spec!r} is not known. Use '{DEFAULT_EMBEDDER}' (default) "
         f"or '{ST_PREFIX}<model name or path>'."
     )
+
+
+class QueryMemo:
+    """Query vectors the search just computed, offered to a second reader of the same text.
+
+    A declined question is embedded by search and then again by routing (theme-group
+    suggestions): with `recording` around the search's embedder and `reusing` around the
+    router's, the second embedding is a lookup. Only the reusing side reads the memo, so
+    search itself always runs the model.
+    """
+
+    def __init__(self, size: int = 64) -> None:
+        import collections
+        import threading
+
+        self._size = size
+        self._vectors: "collections.OrderedDict[str, np.ndarray]" = collections.OrderedDict()
+        self._lock = threading.Lock()
+
+    def put(self, text: str, vector: np.ndarray) -> None:
+        with self._lock:
+            self._vectors[text] = vector.copy()
+            self._vectors.move_to_end(text)
+            while len(self._vectors) > self._size:
+                self._vectors.popitem(last=False)
+
+    def get(self, text: str) -> np.ndarray | None:
+        with self._lock:
+            vector = self._vectors.get(text)
+            return None if vector is None else vector.copy()
+
+    def recording(self, embedder: Embedder) -> "_MemoEmbedder":
+        return _MemoEmbedder(embedder, self, read=False)
+
+    def reusing(self, embedder: Embedder) -> "_MemoEmbedder":
+        return _MemoEmbedder(embedder, self, read=True)
+
+
+class _MemoEmbedder:
+    def __init__(self, inner: Embedder, memo: QueryMemo, read: bool) -> None:
+        self.inner, self.memo, self.read = inner, memo, read
+        self.id, self.dim = inner.id, inner.dim
+
+    def __getattr__(self, name: str):
+        return getattr(self.inner, name)
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        if len(texts) == 1 and self.read and (vector := self.memo.get(texts[0])) is not None:
+            return vector[None, :]
+        vectors = self.inner.embed_queries(texts)
+        if len(texts) == 1 and not self.read:
+            self.memo.put(texts[0], vectors[0])
+        return vectors
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        return self.inner.embed_passages(texts)
