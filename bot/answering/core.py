@@ -84,6 +84,15 @@ class Answerer:
     def __init__(self, searcher: Searcher, policy: AnswerPolicy = AnswerPolicy()) -> None:
         self.searcher = searcher
         self.policy = policy
+        self._sentence_terms: dict[str, dict[str, float]] = {}   # the corpus's sentences: a bounded set
+
+    def _terms_of(self, text: str) -> dict[str, float]:
+        terms = self._sentence_terms.get(text)
+        if terms is None:
+            terms = self.searcher.term_weights(text)
+            if len(self._sentence_terms) < 50_000:
+                self._sentence_terms[text] = terms
+        return terms
 
     def is_relevant(self, hit: Hit, coverage: float) -> bool:
         p = self.policy
@@ -126,7 +135,7 @@ class Answerer:
         translated = " ".join(self.searcher.translate_terms(question))
         query_weights = self.searcher.term_weights(f"{question} {translated}")
         return score_sentences(question, hits, lambda h: self.searcher.sentences(h.chunk_id, query_vector),
-                               self.searcher.term_weights, query_weights, self.policy.sentence_weights)
+                               self._terms_of, query_weights, self.policy.sentence_weights)
 
     @staticmethod
     def _related(hits: Sequence[Hit]) -> tuple[Hit, ...]:
