@@ -1,0 +1,160 @@
+"""Answers people can use: sentence units, the short answer, tables as data, English questions."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bot.answering import Answerer
+from bot.answering.short import SentenceWeights, compose, score_sentences
+from bot.views import answer_reply
+from index.documents import load_corpus
+from index.search import Hit, HybridIndex
+from index.sentences import split_sentences, units
+from index.store import build_index
+from index.tables import parse_all
+from tests.conftest import FIXTURES, PROJECT_ROOT
+from tests.fakes import FakeEmbedder
+
+PASSAGE = """**Finansiering af innovation**
+
+Hvordan finansierer vi de digitale indsatser? Det er et spørgsmål, mange kommuner stiller sig.
+Mange kommuner har en central pulje til digitalisering. Aabenraas styregruppe giver lån fra en innovationspulje, som betales tilbage, når projektet giver en gevinst. Puljen kan derfor bruges igen og igen. Det kræver en klar aftale med økonomiafdelingen.
+
+De centrale grundregler er:
+- Projektet skal have en business case
+- Gevinsten skal kunne måles"""
+
+
+def test_units_leave_out_headings_and_questions_and_keep_a_list_with_its_lead_in():
+    found = units(PASSAGE)
+    candidates = [u.text for u in found if u.candidate]
+    assert "**Finansiering af innovation**" not in candidates
+    assert not any(c.startswith("Hvordan finansierer") for c in candidates)
+    lead = next(c for c in candidates if c.startswith("De centrale grundregler er:"))
+    assert lead.endswith("- Projektet skal have en business case\n- Gevinsten skal kunne måles")
+    assert "- Gevinsten skal kunne måles" in candidates   # each item can also answer alone
+
+
+def test_periods_after_abbreviations_and_numbers_do_not_end_a_sentence():
+    assert split_sentences("Hver kommune betaler ca. 4 mio. kr. om året. Det er 2. gang. Region Syd betaler mere.") == [
+        "Hver kommune betaler ca. 4 mio. kr. om året.", "Det er 2. gang.", "Region Syd betaler mere."]
+
+
+def _hit(text: str, dense: float = 0.85) -> Hit:
+    return Hit(1, "doc:0001", "doc", "Titel", "Finansiering af innovation", text, 1.0, dense, 0.5)
+
+
+def _select(question: str, embedder) -> str:
+    """Short answer for PASSAGE with the real model's sentence and question vectors."""
+    texts = [u.text for u in units(PASSAGE) if u.candidate]
+    vectors = embedder.embed_passages([f"Finansiering af innovation: {t}" for t in texts])
+    query = embedder.embed_queries([question])[0]
+    sentences = list(zip(texts, (vectors @ query).tolist()))
+    from index.text import Analyzer
+    analyzer = Analyzer()
+    weights = lambda text: {t: 1.0 for t in analyzer.terms(text)}  # noqa: E731
+    scored = score_sentences(question, [_hit(PASSAGE)], lambda h: sentences, weights, weights(question),
+                             SentenceWeights())
+    return compose(scored, SentenceWeights())[0]
+
+
+def test_the_short_answer_is_the_fact_in_the_middle_not_the_heading_or_question(e5_embedder):
+    answer = _select("Hvad sker der med pengene fra Aabenraas innovationspulje, når projektet giver en gevinst?",
+                     e5_embedder)
+    assert "betales tilbage" in answer
+    assert "Hvordan finansierer" not in answer and "**" not in answer
+    assert len(answer.split()) <= 60
+
+
+def test_a_lead_in_brings_its_list(e5_embedder):
+    answer = _select("Hvilke grundregler gælder for projekterne?", e5_embedder)
+    assert "De centrale grundregler er:" in answer and "- Gevinsten skal kunne måles" in answer
+
+
+def test_table_parser_reads_the_real_tables():
+    tables = parse_all(load_corpus(PROJECT_ROOT / "knowledge" / "documents"))
+    by_section = {t.section.split(" › ")[-1]: t for t in tables}
+    links = by_section["Linksamling over offentligt tilgængelige digitaliseringsstrategier"]
+    # One table although the PDF broke it over pages (its header repeated), header rows not counted as rows.
+    assert links.header == ("Kommune", "Form", "Link til hjemmeside", "Perioden")
+    assert len(links.rows) == 64
+    billund = next(r for r in links.rows if r[0] == "Billund")
+    assert billund[1] == "Digitaliseringsstrategi" and billund[3] == "2020-2022"
+    cases = by_section["2 Udvalgte cases"]
+    assert len(cases.rows) == 10 and cases.rows[0][:2] == ("2.1", "RISO")
+    assert sum(len(t.rows) for t in tables) == 64 + 10 + 3 + 3 + 2
+
+
+@pytest.fixture(scope="module")
+def corpus_index(tmp_path_factory) -> HybridIndex:
+    """The real documents; the fake embedder is enough, since table answers use no model."""
+    data = tmp_path_factory.mktemp("corpus")
+    knowledge = data / "knowledge"
+    shutil.copytree(PROJECT_ROOT / "knowledge" / "documents", knowledge / "documents")
+    embedder = FakeEmbedder()
+    build_index(knowledge / "documents", data / "index", embedder)
+    return HybridIndex.load(data / "index", embedder)
+
+
+def test_a_list_question_gets_every_matching_row_as_a_readable_list(corpus_index):
+    answer = Answerer(corpus_index).ask("Hvilke kommuner har digitaliseringsprincipper?")
+    assert answer.answered and set(answer.rows) == {"Brønderslev", "Næstved", "Sorø", "Svendborg"}
+    assert "- **Sorø** – Digitaliserings-principper" in answer.short_answer and "|" not in answer.short_answer
+    assert answer.hits[0].doc_id == "strategier" and "Linksamling" in answer.hits[0].section
+    reply = answer_reply(answer)
+    assert "- **Næstved**" in reply.text
+
+
+def test_a_count_question_counts_the_rows(corpus_index):
+    answer = Answerer(corpus_index).ask("Hvor mange af samarbejderne er organiseret som en forening?")
+    assert answer.answered and len(answer.rows) == 5 and "OS2" in answer.rows
+    assert answer.short_answer.startswith("**5**")
+    one = Answerer(corpus_index).ask("Hvilken periode dækker Billunds strategi?")
+    assert one.rows == ("Billund",) and "2020-2022" in one.short_answer
+
+
+def test_a_name_the_table_does_not_hold_is_said_to_be_missing(corpus_index):
+    answer = Answerer(corpus_index).ask("Har Tårnby en digitaliseringsstrategi i linksamlingen?")
+    assert answer.answered and not answer.rows and "Tårnby står ikke i tabellen" in answer.short_answer
+
+
+@pytest.mark.parametrize("question", ["Hvad er RISO?", "Hvordan finansierer andre kommuner innovation?",
+                                      "Hvilke kommuner skriver konkrete teknologier ind i deres digitaliseringsstrategi?"])
+def test_prose_questions_are_not_taken_by_a_table(corpus_index, question):
+    assert corpus_index.match_table(question) is None
+
+
+@pytest.fixture(scope="module")
+def real_index_with_glossary(e5_embedder, tmp_path_factory) -> HybridIndex:
+    data = tmp_path_factory.mktemp("english")
+    knowledge = data / "knowledge"
+    shutil.copytree(FIXTURES / "knowledge" / "documents", knowledge / "documents")
+    shutil.copy(PROJECT_ROOT / "knowledge" / "glossary.yaml", knowledge / "glossary.yaml")
+    build_index(knowledge / "documents", data / "index", e5_embedder)
+    return HybridIndex.load(data / "index", e5_embedder)
+
+
+def test_an_english_question_is_answered_and_an_unrelated_one_declined(real_index_with_glossary):
+    answerer = Answerer(real_index_with_glossary)   # the default policy, as the bot runs it
+    answer = answerer.ask("Who is responsible for harvesting the benefits of a project?")
+    assert answer.answered and "gevinstansvarlige er typisk en direktør" in answer.short_answer
+    assert not answerer.ask("What is the recipe for apple pie?").answered
+    assert not answerer.ask("Hvad er satsen for kontanthjælp?").answered
+
+
+def test_sentence_vectors_are_stored_at_build_so_answering_needs_no_extra_model_call(knowledge_dir, tmp_path):
+    embedder = FakeEmbedder()
+    build_index(knowledge_dir / "documents", tmp_path / "index", embedder)
+    index = HybridIndex.load(tmp_path / "index", embedder)
+    calls = []
+    original = embedder.embed_queries
+    embedder.embed_queries = lambda texts: calls.append(texts) or original(texts)
+    Answerer(index).ask("Hvordan styrer Herning de digitale projekter?")
+    assert len(calls) == 1   # the search's own query embedding, nothing per sentence
+    before = embedder.passages_embedded
+    build_index(knowledge_dir / "documents", tmp_path / "index", embedder, force=True)
+    assert embedder.passages_embedded == before   # chunk and sentence vectors come from the cache
+    assert np.load(tmp_path / "index" / "sentences.npy").shape[0] > 0
