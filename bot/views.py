@@ -125,13 +125,15 @@ def answer_reply(answer: Answer) -> Reply:
     best = answer.best
     assert best is not None
     source = _source(best)
-    lines = [f"**Kort svar:** {answer.short_answer}", "", "**Fra materialet:**", best.text, "", f"_Kilde: {source}_"]
+    # A list, count or row question is answered from a table's rows: say so.
+    quoted = "Fra tabellen" if ":table:" in best.chunk_id else "Fra materialet"
+    lines = [f"**Kort svar:** {answer.short_answer}", "", f"**{quoted}:**", best.text, "", f"_Kilde: {source}_"]
     if answer.related:
         lines += ["", "Læs også:"] + [f"- {_source(h)}" for h in answer.related]
     body = [
         c.heading("Kort svar", "Default"),
         c.paragraph(answer.short_answer),
-        c.container([c.paragraph("**Fra materialet**"), c.paragraph(best.text)], style="emphasis", separator=True),
+        c.container([c.paragraph(f"**{quoted}**"), c.paragraph(best.text)], style="emphasis", separator=True),
         c.paragraph(f"Kilde: {source}", subtle=True),
     ]
     question = answer.question[:500]
