@@ -20,6 +20,8 @@ _YEAR_RE = re.compile(r"\b(19[89]\d|20[0-4]\d)\b")
 _SPAN_RE = re.compile(r"\b(19[89]\d|20[0-4]\d)\s*[-–]\s*(19[89]\d|20[0-4]\d)\b")
 _END_WORDS_RE = re.compile(r"\b(til|until|udløber|udløb|slutter|ender|ends?|expires?|through)\b[^0-9]{0,12}$", re.I)
 _START_WORDS_RE = re.compile(r"\b(fra|from|siden|since|starter|begynder)\b[^0-9]{0,12}$", re.I)
+_AFTER_WORDS_RE = re.compile(r"\b(efter|senere end|længere end|længere frem end|ud over|beyond|after|later than)\b[^0-9]{0,12}$", re.I)
+_BEFORE_WORDS_RE = re.compile(r"\b(før|tidligere end|inden|before|earlier than)\b[^0-9]{0,12}$", re.I)
 _ONLY_WORDS_RE = re.compile(r"\b(kun|only|alene|just)\b[^0-9]{0,12}$", re.I)
 _MORE_RE = re.compile(r"\b(flere end|mere end|over|mindst|more than|at least)\s+(\d+)", re.I)
 _FEWER_RE = re.compile(r"\b(færre end|mindre end|under|højst|fewer than|less than|at most)\s+(\d+)", re.I)
@@ -35,7 +37,7 @@ står med nævnt tabel tabellen ifølge kl kls alle samlet fremgår gælder dæk
 periode perioden år årene organiseret organiseres type typisk angivet kun udløber slutter starter flere færre
 end mere mindre over under højst mindst der som which what who how many has have does list all according table
 named their kommuner kommune municipalities municipality mentioned running until from cover covers period
-listed years year kind only dokument dokumenter strategic document documents form type listed mapping""".split()
+listed years year kind only dokument dokumenter strategisk strategiske rækker længere strategic document documents form type listed mapping""".split()
 
 
 def _has(term: str, terms: set[str]) -> bool:
@@ -149,7 +151,11 @@ class TableSearch:
         kept = rows
         for match in _YEAR_RE.finditer(question):
             year, before = int(match.group(1)), question[:match.start()]
-            if _ONLY_WORDS_RE.search(before):
+            if _AFTER_WORDS_RE.search(before):     # "rækker længere frem end 2025"
+                test = lambda cell: (span := _year_span(cell)) is not None and span[1] > year  # noqa: E731
+            elif _BEFORE_WORDS_RE.search(before):
+                test = lambda cell: (span := _year_span(cell)) is not None and span[1] < year  # noqa: E731
+            elif _ONLY_WORDS_RE.search(before):
                 test = lambda cell: cell.strip() == str(year)  # noqa: E731
             elif _END_WORDS_RE.search(before):
                 test = lambda cell: (span := _year_span(cell)) is not None and span[1] == year  # noqa: E731
