@@ -104,7 +104,7 @@ def main() -> int:
         answer = answerer.ask(row["q"])
         text = normalise(answer.short_answer)
         expected = [normalise(r) for r in row["expected_rows"]]
-        rows = {normalise(r) for r in answer.rows}
+        rows = {normalise(r) for r in getattr(answer, "rows", ())}
         found = sum(1 for e in expected if e in rows or e in text)
         others = len(rows - set(expected))
         ok = found == len(expected) and others <= 2
