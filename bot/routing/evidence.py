@@ -1,0 +1,145 @@
+"""Evidence per theme group for one need: its own words, the domain layer's bridge, and shared terms."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from index.bm25 import BM25
+from index.embedders import Embedder
+from index.text import Analyzer, vocabulary_of, words
+
+from ..content import ThemeGroup
+from .domain import DomainLayer
+
+_SENTENCE_RE = re.compile(r"(?<=[.!?;:])\s+")
+# A description written as questions ("Hvad må vi …, hvem må vi …?") makes e5 match the shape of
+# every question-like need; the topic words carry the meaning, so the asking words are dropped.
+_QUESTION_LEAD_RE = re.compile(
+    r"^(?:(?:og|men|eller)\s+)?(?:hvad|hvem|hvordan|hvornår|hvor|hvilke|hvilken|hvorfor|må|kan|skal|bør)\b"
+    r"(?:\s+(?:vi|man|jeg|i|de|der|en|det|må|kan|skal|bør|gøre|gør|bruge|have))*\s*", re.I)
+FEATURES = ("own", "own_gap", "centroid_gap", "bridge", "bridge_gap", "lexical", "lexical_gap")
+TOP = 3
+
+
+def neutral(text: str) -> str:
+    """'Hvad må vi gemme om borgerne?' -> 'gemme om borgerne': the topic without the question's shape."""
+    if not text.rstrip().endswith("?"):
+        return text
+    parts = [_QUESTION_LEAD_RE.sub("", p.strip()) for p in re.split(r"[,;]\s*", text.rstrip(" ?"))]
+    stripped = ", ".join(p for p in parts if p)
+    return stripped if len(words(stripped)) >= 2 else text
+
+
+def sentences(text: str) -> list[str]:
+    return [s.strip() for s in _SENTENCE_RE.split(text) if len(words(s)) >= 2]
+
+
+@dataclass(frozen=True)
+class Piece:
+    group: int
+    text: str        # as written (shown as the reason)
+    kind: str        # name | description | example | learned
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Per group (rows) the features in FEATURES order; need-level signals for 'none fits'."""
+
+    features: np.ndarray      # (n_groups, len(FEATURES))
+    reason: np.ndarray        # best-matching piece per group (never the name when another exists)
+    everyday: float           # how close the need is to everyday workplace/private matters
+    domain: float             # how close it is to any digitalisation topic
+    own_best: float
+
+
+def _top_mean(sims: np.ndarray, owner: np.ndarray, n: int, k: int = TOP) -> np.ndarray:
+    """Mean of each owner's k best similarities (fewer when it has fewer)."""
+    out = np.full(n, -1.0, dtype=np.float32)
+    for i in range(n):
+        s = sims[owner == i]
+        if s.size:
+            out[i] = float(np.sort(s)[-k:].mean())
+    return out
+
+
+class GroupEvidence:
+    """Built once per set of groups (plus learned examples); scores a need with one embedding."""
+
+    def __init__(self, groups: tuple[ThemeGroup, ...], embedder: Embedder, domain: DomainLayer,
+                 learned: dict[str, list[str]] | None = None, vectors_of=None,
+                 centroid_share: float = 1 / 3, topic_temperature: float = 0.02, owner_temperature: float = 0.02) -> None:
+        self.groups, self.domain, self.centroid_share = groups, domain, centroid_share
+        self.topic_temperature, self.owner_temperature = topic_temperature, owner_temperature
+        learned = learned or {}
+        pieces: list[Piece] = []
+        for i, g in enumerate(groups):
+            pieces.append(Piece(i, g.name, "name"))
+            pieces += [Piece(i, s, "description") for s in sentences(g.description)]
+            pieces += [Piece(i, e, "example") for e in g.examples if words(e)]
+            pieces += [Piece(i, e, "learned") for e in learned.get(g.id, ()) if words(e)]
+        self.pieces = pieces
+        texts = [neutral(p.text) if p.kind == "description" else p.text for p in pieces]
+        embed = vectors_of or embedder.embed_queries
+        self.vectors = np.asarray(embed(texts), dtype=np.float32) if texts else np.zeros((0, 1), np.float32)
+        self.owner = np.array([p.group for p in pieces], dtype=np.int64)
+        self.is_name = np.array([p.kind == "name" for p in pieces])
+        n = len(groups)
+        centroids = np.stack([self.vectors[self.owner == i].mean(axis=0) for i in range(n)]) if n else self.vectors[:0]
+        self.centroids = centroids / np.maximum(np.linalg.norm(centroids, axis=1, keepdims=True), 1e-12)
+        self.ownership = self._ownership()
+        group_texts = [" ".join([g.name, g.description, *g.examples, *learned.get(g.id, ())]) for g in groups]
+        self.analyzer = Analyzer(vocabulary_of(group_texts))
+        self.bm25 = BM25([self.analyzer.terms(t) for t in group_texts])
+
+    def _ownership(self) -> np.ndarray:
+        """P(group | topic): which configured group owns each domain topic, from the groups' own text only."""
+        domain, n = self.domain, len(self.groups)
+        if domain.empty or not n:
+            return np.zeros((len(domain.topics), n), np.float32)
+        sims = self.vectors @ domain.topic_vectors.T                      # pieces x topic examples
+        n_topics = len(domain.topics)
+        piece_topic = np.stack([_top_mean(row, domain.topic_of, n_topics) for row in sims])   # pieces x topics
+        affinity = np.stack([piece_topic[self.owner == i].mean(axis=0) for i in range(n)])    # groups x topics
+        logits = affinity.T / self.owner_temperature
+        logits -= logits.max(axis=1, keepdims=True)
+        weights = np.exp(logits)
+        return (weights / weights.sum(axis=1, keepdims=True)).astype(np.float32)
+
+    def evidence(self, need: str, need_vector: np.ndarray) -> Evidence:
+        n, domain = len(self.groups), self.domain
+        sims = self.vectors @ need_vector
+        best_piece = np.full(n, -1.0, np.float32)
+        reason = np.full(n, -1, np.int64)
+        for i in range(n):
+            members = np.flatnonzero(self.owner == i)
+            ranked = members[np.argsort(-sims[members], kind="stable")]
+            best_piece[i] = sims[ranked[0]]
+            reason[i] = next((int(j) for j in ranked if not self.is_name[j]), -1)
+        centroid = self.centroids @ need_vector
+        own = (1 - self.centroid_share) * best_piece + self.centroid_share * centroid
+        if domain.empty:
+            bridge = np.full(n, 1.0 / max(n, 1), np.float32)
+            everyday = topic_best = 0.0
+        else:
+            topic_sims = domain.topic_vectors @ need_vector
+            per_topic = _top_mean(topic_sims, domain.topic_of, len(domain.topics))
+            logits = (per_topic - per_topic.max()) / self.topic_temperature
+            p_topic = np.exp(logits) / np.exp(logits).sum()
+            bridge = p_topic @ self.ownership
+            topic_best = float(np.sort(topic_sims)[-TOP:].mean())
+            everyday = float(np.sort(domain.everyday_vectors @ need_vector)[-TOP:].mean()) if len(domain.everyday) else 0.0
+        terms = self.analyzer.terms(need)
+        ceiling = self.bm25.max_possible(terms) if terms else 0.0
+        lexical = self.bm25.scores(terms) / ceiling if ceiling > 0 else np.zeros(n, np.float32)
+        log_bridge = np.log(np.maximum(bridge, 1e-6))
+        features = np.stack([own, own - own.max(), centroid - centroid.max(), log_bridge, log_bridge - log_bridge.max(),
+                             lexical, lexical - lexical.max()], axis=1).astype(np.float32)
+        return Evidence(features, reason, everyday, topic_best, float(own.max()))
+
+
+def need_features(ev: Evidence, group_logits: np.ndarray) -> np.ndarray:
+    """Need-level features for the 'none fits' model."""
+    return np.array([ev.own_best - ev.everyday, ev.domain - ev.everyday, ev.own_best, float(group_logits.max()),
+                     float(ev.features[:, FEATURES.index("lexical")].max())], dtype=np.float32)
