@@ -41,7 +41,7 @@ def municipalities() -> list[tuple[str, Path, Path]]:
     folder = DATA / "municipalities"
     for groups in sorted(folder.glob("**/*.yaml")) if folder.exists() else []:
         stem = groups.stem
-        candidates = [groups.with_name("needs.jsonl"), groups.with_name(stem.replace("groups", "needs") + ".jsonl"),
+        candidates = [groups.with_name("needs.jsonl"), groups.with_name(stem + "_needs.jsonl"), groups.with_name(stem.replace("groups", "needs") + ".jsonl"),
                       groups.with_suffix(".jsonl")]
         needs = next((c for c in candidates if c.exists() and c != groups), None)
         if needs:
@@ -98,24 +98,29 @@ def fit(train: list[Municipality], base: Calibration) -> Calibration:
     calibration = fitted(calibration, weights, none_w, none_b)
     # The sure/ask thresholds: the fewest groups shown that keeps the right one among them.
     best, best_key = calibration, None
+    probabilities = [probabilities_of(m, calibration) for m in train]
     for sure in (0.4, 0.5, 0.6, 0.7, 0.8, 0.9):
         for ratio in (0.15, 0.25, 0.35, 0.5):
             for threshold in (0.3, 0.4, 0.5, 0.6, 0.7):
                 candidate = replace(calibration, sure_probability=sure, show_ratio=ratio, none_threshold=threshold)
-                f = figures([score(m, candidate) for m in train])
+                f = figures([score(m, candidate, pp) for m, pp in zip(train, probabilities)])
                 key = (min(f["among"], 0.96) + min(f["none"], 0.9) + 0.5 * f["first"] - 0.1 * max(f["shown"] - 1.5, 0))
                 if best_key is None or key > best_key:
                     best, best_key = candidate, key
     return best
 
 
-def score(m: Municipality, calibration: Calibration) -> list[tuple[Case, tuple[int, ...], np.ndarray]]:
+def probabilities_of(m: Municipality, calibration: Calibration) -> list[tuple[np.ndarray, float]]:
     out = []
     for c in m.cases:
         logits, p = group_probabilities(c.features, calibration)
-        p_none = none_probability(need_features(c.evidence, logits), calibration)
-        out.append((c, decide(p, p_none, calibration).shown, p))
+        out.append((p, none_probability(need_features(c.evidence, logits), calibration)))
     return out
+
+
+def score(m: Municipality, calibration: Calibration, probabilities=None) -> list[tuple[Case, tuple[int, ...], np.ndarray]]:
+    probabilities = probabilities or probabilities_of(m, calibration)
+    return [(c, decide(p, p_none, calibration).shown, p) for c, (p, p_none) in zip(m.cases, probabilities)]
 
 
 def figures(scored_sets) -> dict:

@@ -22,8 +22,8 @@ class Calibration:
     """
 
     group_weights: tuple[float, ...] = (0.0, 60.0, 20.0, 0.5, 0.5, 0.0, 2.0)
-    none_weights: tuple[float, ...] = (-40.0, -40.0, -20.0, 0.0, -2.0)
-    none_bias: float = 17.0
+    none_weights: tuple[float, ...] = (-40.0, -70.0, -1.0)
+    none_bias: float = 0.0
     none_threshold: float = 0.5
     # Sure when the best group has at least this probability; otherwise ask with the groups whose
     # probability is at least show_ratio times the best's (2-3 buttons).

@@ -32,6 +32,14 @@ def neutral(text: str) -> str:
     return stripped if len(words(stripped)) >= 2 else text
 
 
+_PHRASE_RE = re.compile(r"[,;:.()]\s*|\s+(?:og|samt|eller|fx|herunder|bl\.a\.)\s+", re.I)
+
+
+def phrases(text: str) -> list[str]:
+    """'Rapporter, ledelsesinformation, robotter og kunstig intelligens' -> one topic per phrase."""
+    return [p.strip() for p in _PHRASE_RE.split(neutral(text)) if p and any(len(w) >= 4 for w in words(p))]
+
+
 def sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE_RE.split(text) if len(words(s)) >= 2]
 
@@ -88,6 +96,12 @@ class GroupEvidence:
         n = len(groups)
         centroids = np.stack([self.vectors[self.owner == i].mean(axis=0) for i in range(n)]) if n else self.vectors[:0]
         self.centroids = centroids / np.maximum(np.linalg.norm(centroids, axis=1, keepdims=True), 1e-12)
+        phrase_texts = list(dict.fromkeys(
+            (i, ph) for i, g in enumerate(groups)
+            for ph in [*phrases(g.name), *phrases(g.description), *g.examples, *learned.get(g.id, ())]))
+        self._phrase_owner = np.array([i for i, _ in phrase_texts], dtype=np.int64)
+        self._phrase_vectors = np.asarray(embed([t for _, t in phrase_texts]), dtype=np.float32) if phrase_texts \
+            else self.vectors[:0]
         self.ownership = self._ownership()
         group_texts = [" ".join([g.name, g.description, *g.examples, *learned.get(g.id, ())]) for g in groups]
         self.analyzer = Analyzer(vocabulary_of(group_texts))
@@ -98,18 +112,25 @@ class GroupEvidence:
         domain, n = self.domain, len(self.groups)
         if domain.empty or not n:
             return np.zeros((len(domain.topics), n), np.float32)
-        sims = self.vectors @ domain.topic_vectors.T                      # pieces x topic examples
+        sims = self._phrase_vectors @ domain.topic_vectors.T               # phrases x topic examples
         n_topics = len(domain.topics)
-        piece_topic = np.stack([_top_mean(row, domain.topic_of, n_topics) for row in sims])   # pieces x topics
-        affinity = np.stack([piece_topic[self.owner == i].mean(axis=0) for i in range(n)])    # groups x topics
+        phrase_topic = np.stack([_top_mean(row, domain.topic_of, n_topics) for row in sims])  # phrases x topics
+        # A group owns a topic when any one of its phrases is about it; centring removes the pull of
+        # groups whose wording is close to everything (e5's hubs).
+        affinity = np.stack([phrase_topic[self._phrase_owner == i].max(axis=0) if np.any(self._phrase_owner == i)
+                             else np.zeros(n_topics, np.float32) for i in range(n)])             # groups x topics
+        affinity = affinity - affinity.mean(axis=1, keepdims=True)
         logits = affinity.T / self.owner_temperature
         logits -= logits.max(axis=1, keepdims=True)
         weights = np.exp(logits)
         return (weights / weights.sum(axis=1, keepdims=True)).astype(np.float32)
 
-    def evidence(self, need: str, need_vector: np.ndarray) -> Evidence:
+    def evidence(self, need: str, need_vector: np.ndarray, exclude: int = -1) -> Evidence:
+        """exclude: a piece to leave out (groups-check scores each piece without itself)."""
         n, domain = len(self.groups), self.domain
         sims = self.vectors @ need_vector
+        if exclude >= 0:
+            sims[exclude] = -1.0
         best_piece = np.full(n, -1.0, np.float32)
         reason = np.full(n, -1, np.int64)
         for i in range(n):
@@ -118,6 +139,12 @@ class GroupEvidence:
             best_piece[i] = sims[ranked[0]]
             reason[i] = next((int(j) for j in ranked if not self.is_name[j]), -1)
         centroid = self.centroids @ need_vector
+        if exclude >= 0:  # the group's centroid without the left-out piece
+            g = int(self.owner[exclude])
+            rest = self.vectors[(self.owner == g) & (np.arange(len(self.pieces)) != exclude)]
+            if len(rest):
+                c = rest.mean(axis=0)
+                centroid[g] = float(c @ need_vector / max(np.linalg.norm(c), 1e-12))
         own = (1 - self.centroid_share) * best_piece + self.centroid_share * centroid
         if domain.empty:
             bridge = np.full(n, 1.0 / max(n, 1), np.float32)
@@ -133,6 +160,8 @@ class GroupEvidence:
         terms = self.analyzer.terms(need)
         ceiling = self.bm25.max_possible(terms) if terms else 0.0
         lexical = self.bm25.scores(terms) / ceiling if ceiling > 0 else np.zeros(n, np.float32)
+        if exclude >= 0:  # its own words are in its group's lexical text: no lexical evidence for the check
+            lexical = np.zeros(n, np.float32)
         log_bridge = np.log(np.maximum(bridge, 1e-6))
         features = np.stack([own, own - own.max(), centroid - centroid.max(), log_bridge, log_bridge - log_bridge.max(),
                              lexical, lexical - lexical.max()], axis=1).astype(np.float32)
@@ -141,5 +170,5 @@ class GroupEvidence:
 
 def need_features(ev: Evidence, group_logits: np.ndarray) -> np.ndarray:
     """Need-level features for the 'none fits' model."""
-    return np.array([ev.own_best - ev.everyday, ev.domain - ev.everyday, ev.own_best, float(group_logits.max()),
+    return np.array([ev.own_best - ev.everyday, ev.domain - ev.everyday,
                      float(ev.features[:, FEATURES.index("lexical")].max())], dtype=np.float32)
