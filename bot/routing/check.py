@@ -10,6 +10,7 @@ from .decision import group_probabilities
 from .router import Router
 
 MIN_EXAMPLES = 3
+NOWHERE = "(ingen bestemt gruppe)"
 ATTRACTS_SHARE = 0.3     # a group that takes this share of the other groups' own text attracts everything
 
 
@@ -43,13 +44,16 @@ def check_groups(router: Router) -> CheckResult:
         ev = model.evidence(piece.text, model.vectors[j], exclude=j)
         _, p = group_probabilities(ev.features, router.calibration)
         first = int(np.argmax(p))
+        if n > 1 and np.sort(p)[-1] - np.sort(p)[-2] < 1e-3:   # a tie: the text points nowhere in particular
+            strays.append(Stray(router.groups[piece.group].id, piece.text, NOWHERE))
+            continue
         confusion[piece.group, first] += 1
         if first != piece.group:
             strays.append(Stray(router.groups[piece.group].id, piece.text, router.groups[first].id))
     ids = tuple(g.id for g in router.groups)
-    own = confusion.sum(axis=1)
+    own = confusion.sum(axis=1) + np.array([sum(s.group_id == i and s.landed_in == NOWHERE for s in strays) for i in ids])
     inseparable = tuple(ids[i] for i in range(n) if own[i] and confusion[i, i] * 2 < own[i])
-    taken = Counter(s.landed_in for s in strays)
+    taken = Counter(s.landed_in for s in strays if s.landed_in != NOWHERE)
     others = own.sum()
     attractors = tuple(g for g, k in taken.items() if n > 2 and k >= max(3, ATTRACTS_SHARE * (others - own[ids.index(g)])))
     thin = tuple(g.id for g in router.groups if len(g.examples) < MIN_EXAMPLES)

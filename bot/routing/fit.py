@@ -20,19 +20,21 @@ def fit_group_weights(features: Sequence[np.ndarray], targets: Sequence[set[int]
     """Conditional logit: maximise P(any expected group) under a softmax over each need's groups."""
     stacked = np.concatenate(features)
     _, _, std = _standardise(stacked)
-    scaled = [f / std for f in features]   # no centring needed: a softmax ignores shared offsets
+    width = max(len(f) for f in features)
+    x = np.zeros((len(features), width, stacked.shape[1]))   # needs x groups (padded) x features
+    valid = np.zeros((len(features), width), dtype=bool)
+    expected = np.zeros((len(features), width), dtype=bool)
+    for i, (f, t) in enumerate(zip(features, targets)):
+        x[i, :len(f)], valid[i, :len(f)] = f / std, True   # no centring: a softmax ignores shared offsets
+        expected[i, list(t)] = True
     w = np.zeros(stacked.shape[1])
-    masks = [np.isin(np.arange(len(f)), list(t)) for f, t in zip(features, targets)]
-    for step in range(steps):
-        grad = l2 * w
-        for x, mask in zip(scaled, masks):
-            logits = x @ w
-            p = np.exp(logits - logits.max())
-            p /= p.sum()
-            q = np.where(mask, p, 0.0)
-            q /= max(q.sum(), 1e-12)
-            grad += x.T @ (p - q) / len(scaled)
-        w -= rate * grad
+    for _ in range(steps):
+        logits = np.where(valid, x @ w, -np.inf)
+        p = np.exp(logits - logits.max(axis=1, keepdims=True))
+        p /= p.sum(axis=1, keepdims=True)
+        q = np.where(expected, p, 0.0)
+        q /= np.maximum(q.sum(axis=1, keepdims=True), 1e-12)
+        w -= rate * (np.einsum("ngf,ng->f", x, p - q) / len(features) + l2 * w)
     return w / std
 
 
