@@ -21,10 +21,10 @@ import numpy as np  # noqa: E402
 
 from bot.content import load_theme_groups  # noqa: E402
 from bot.routing import Calibration, Router, decide, load_domain  # noqa: E402
-from bot.routing.decision import CALIBRATION_FILE, group_probabilities, none_probability  # noqa: E402
+from bot.routing.decision import calibration_file, group_probabilities, none_probability  # noqa: E402
 from bot.routing.evidence import need_features  # noqa: E402
 from bot.routing.fit import fit_group_weights, fit_none_model, fitted  # noqa: E402
-from index.embedders import E5SmallQ4Embedder  # noqa: E402
+from index.embedders import DEFAULT_EMBEDDER, make_embedder  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
 DATA_SETS = [
@@ -99,9 +99,9 @@ def fit(train: list[Municipality], base: Calibration) -> Calibration:
     # The sure/ask thresholds: the fewest groups shown that keeps the right one among them.
     best, best_key = calibration, None
     probabilities = [probabilities_of(m, calibration) for m in train]
-    for sure in (0.4, 0.5, 0.6, 0.7, 0.8, 0.9):
-        for ratio in (0.15, 0.25, 0.35, 0.5):
-            for threshold in (0.3, 0.4, 0.5, 0.6, 0.7):
+    for sure in (0.5, 0.6, 0.7, 0.8, 0.9):
+        for ratio in (0.15, 0.25, 0.4):
+            for threshold in (0.3, 0.4, 0.5, 0.6):
                 candidate = replace(calibration, sure_probability=sure, show_ratio=ratio, none_threshold=threshold)
                 f = figures([score(m, candidate, pp) for m, pp in zip(train, probabilities)])
                 key = (min(f["among"], 0.96) + min(f["none"], 0.9) + 0.5 * f["first"] - 0.1 * max(f["shown"] - 1.5, 0))
@@ -166,12 +166,13 @@ def report(name: str, m: Municipality, scored) -> dict:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--fit", action="store_true", help="write the calibration fitted on all municipalities")
+    parser.add_argument("--embedder", default=DEFAULT_EMBEDDER, help="SPARRING_EMBEDDER spec (default e5-small-q4)")
     parser.add_argument("--only", help="comma-separated municipality names to print (all are used for fitting)")
     args = parser.parse_args(argv)
-    embedder = E5SmallQ4Embedder()
+    embedder = make_embedder(args.embedder)
     embedder.embed_queries(["opvarmning"])
     start = time.perf_counter()
-    domain = load_domain(embedder, ROOT / "var" / "routing-cache")
+    domain = load_domain(embedder, ROOT / "var" / "routing-cache")  # the same cache as the service's default data dir
     print(f"(domain layer: {len(domain.topics)} topics, {len(domain.topic_of)} topic examples, "
           f"{len(domain.everyday)} everyday examples; loaded in {(time.perf_counter() - start) * 1000:.0f} ms)")
     prepared, setups, latencies = [], [], []
@@ -203,8 +204,9 @@ def main(argv: list[str] | None = None) -> int:
     print("router start-up (domain layer cached): " + ", ".join(f"{n} ({g} groups) {s * 1000:.0f} ms" for n, g, s in setups))
     if args.fit:
         calibration = fit(prepared, base)
-        calibration.save(CALIBRATION_FILE)
-        print(f"calibration fitted on all {len(prepared)} municipalities -> {CALIBRATION_FILE.relative_to(ROOT)}")
+        target = calibration_file(embedder.id)
+        calibration.save(target)
+        print(f"calibration fitted on all {len(prepared)} municipalities -> {target.relative_to(ROOT)}")
     return 0
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -10,7 +11,16 @@ import numpy as np
 from .domain import DOMAIN_DIR
 from .evidence import FEATURES
 
-CALIBRATION_FILE = DOMAIN_DIR / "calibration.json"
+CALIBRATION_FILE = DOMAIN_DIR / "calibration.json"   # fitted for the default embedder, e5-small-q4
+DEFAULT_EMBEDDER_ID = "e5-small-q4"
+
+
+def calibration_file(embedder_id: str) -> Path:
+    """calibration.json for the default embedder; calibration-<model>.json for others (fitted with --embedder)."""
+    if embedder_id == DEFAULT_EMBEDDER_ID:
+        return CALIBRATION_FILE
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "-", embedder_id.split(":", 1)[-1].rstrip("/").split("/")[-1]).strip("-")
+    return DOMAIN_DIR / f"calibration-{slug}.json"
 
 
 @dataclass(frozen=True)
@@ -42,6 +52,12 @@ class Calibration:
         if len(data.get("group_weights", FEATURES)) != len(FEATURES):
             return cls()  # written for another feature set: the defaults are safer than a misfit
         return cls(**data)
+
+    @classmethod
+    def for_embedder(cls, embedder_id: str) -> "Calibration":
+        """The embedder's own calibration when one was fitted, else the default embedder's."""
+        own = calibration_file(embedder_id)
+        return cls.load(own if own.exists() else CALIBRATION_FILE)
 
 
 @dataclass(frozen=True)

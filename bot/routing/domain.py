@@ -54,12 +54,12 @@ def read_domain(directory: Path = DOMAIN_DIR) -> tuple[tuple[Topic, ...], tuple[
     return topics, everyday
 
 
-def cached_query_vectors(texts: list[str], embedder: Embedder, cache_dir: Path | None) -> np.ndarray:
+def cached_query_vectors(texts: list[str], embedder: Embedder, cache_dir: Path | None, kind: str = "domain") -> np.ndarray:
     """Embed texts once per content and embedder; later starts read the .npy file (atomic write)."""
     if not texts:
         return np.zeros((0, getattr(embedder, "dim", 1)), np.float32)
     digest = hashlib.sha256("\n".join([getattr(embedder, "id", type(embedder).__name__), *texts]).encode()).hexdigest()[:24]
-    path = cache_dir / f"domain-{digest}.npy" if cache_dir else None
+    path = cache_dir / f"{kind}-{digest}.npy" if cache_dir else None
     if path and path.exists():
         try:
             vectors = np.load(path)

@@ -13,7 +13,7 @@ from index.text import words
 
 from ..content import ThemeGroup, ThemeGroups
 from .decision import Calibration, Decision, decide, group_probabilities, none_probability
-from .domain import DomainLayer, load_domain
+from .domain import DomainLayer, cached_query_vectors, load_domain
 from .evidence import Evidence, GroupEvidence, need_features
 
 
@@ -37,17 +37,21 @@ class Router:
                  learned: Mapping[str, Sequence[str]] | None = None) -> None:
         self.groups = groups.groups
         self.embedder = embedder
-        self.calibration = calibration or Calibration.load()
+        self.calibration = calibration or Calibration.for_embedder(getattr(embedder, "id", ""))
         self.domain = domain if domain is not None else load_domain(embedder, cache_dir)
         self._vectors: dict[str, np.ndarray] = {}   # piece text -> vector: learning re-embeds only new texts
         self._lock = threading.Lock()
         self._learned: dict[str, tuple[str, ...]] = {}
+        self._cache_dir = cache_dir                  # the first build's vectors are cached too: start-up stays fast
         self._evidence = self._build(learned or {})
+        self._cache_dir = None
 
     def _vectors_of(self, texts: list[str]) -> np.ndarray:
         missing = [t for t in dict.fromkeys(texts) if t not in self._vectors]
         if missing:
-            for text, vector in zip(missing, self.embedder.embed_queries(missing)):
+            vectors = cached_query_vectors(missing, self.embedder, self._cache_dir, "groups") if self._cache_dir \
+                else self.embedder.embed_queries(missing)
+            for text, vector in zip(missing, vectors):
                 self._vectors[text] = np.asarray(vector, dtype=np.float32)
         return np.stack([self._vectors[t] for t in texts]) if texts else np.zeros((0, 1), np.float32)
 
