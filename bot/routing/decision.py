@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from .domain import DOMAIN_DIR
-from .evidence import FEATURES
+from .evidence import FEATURES, NONE_FEATURES
 
 CALIBRATION_FILE = DOMAIN_DIR / "calibration.json"   # fitted for the default embedder, e5-small-q4
 DEFAULT_EMBEDDER_ID = "e5-small-q4"
@@ -32,7 +32,7 @@ class Calibration:
     """
 
     group_weights: tuple[float, ...] = (0.0, 60.0, 20.0, 0.5, 0.5, 0.0, 2.0)
-    none_weights: tuple[float, ...] = (-40.0, -70.0, -1.0)
+    none_weights: tuple[float, ...] = (-40.0, -70.0, -1.0, 0.5)
     none_bias: float = 0.0
     none_threshold: float = 0.5
     # Sure when the best group has at least this probability; otherwise ask with the groups whose
@@ -49,7 +49,7 @@ class Calibration:
             return cls()
         data = json.loads(path.read_text(encoding="utf-8"))
         data = {k: tuple(v) if isinstance(v, list) else v for k, v in data.items() if k in cls.__dataclass_fields__}
-        if len(data.get("group_weights", FEATURES)) != len(FEATURES):
+        if len(data.get("group_weights", FEATURES)) != len(FEATURES) or len(data.get("none_weights", ())) != len(NONE_FEATURES):
             return cls()  # written for another feature set: the defaults are safer than a misfit
         return cls(**data)
 

@@ -20,6 +20,7 @@ _QUESTION_LEAD_RE = re.compile(
     r"^(?:(?:og|men|eller)\s+)?(?:hvad|hvem|hvordan|hvornår|hvor|hvilke|hvilken|hvorfor|må|kan|skal|bør)\b"
     r"(?:\s+(?:vi|man|jeg|i|de|der|en|det|må|kan|skal|bør|gøre|gør|bruge|have))*\s*", re.I)
 FEATURES = ("own", "own_gap", "centroid_gap", "bridge", "bridge_gap", "lexical", "lexical_gap")
+NONE_FEATURES = ("own_vs_everyday", "domain_vs_everyday", "lexical", "unowned_logit")
 TOP = 3
 
 
@@ -60,6 +61,7 @@ class Evidence:
     everyday: float           # how close the need is to everyday workplace/private matters
     domain: float             # how close it is to any digitalisation topic
     own_best: float
+    unowned: float = 0.0      # the domain layer's share for "no group" (everyday matters, topics nobody owns)
 
 
 def _top_mean(sims: np.ndarray, owner: np.ndarray, n: int, k: int = TOP) -> np.ndarray:
@@ -77,8 +79,10 @@ class GroupEvidence:
 
     def __init__(self, groups: tuple[ThemeGroup, ...], embedder: Embedder, domain: DomainLayer,
                  learned: dict[str, list[str]] | None = None, vectors_of=None,
-                 centroid_share: float = 1 / 3, topic_temperature: float = 0.02, owner_temperature: float = 0.02) -> None:
+                 centroid_share: float = 1 / 3, topic_temperature: float = 0.02, owner_temperature: float = 0.02,
+                 unowned_affinity: float = 0.02) -> None:
         self.groups, self.domain, self.centroid_share = groups, domain, centroid_share
+        self.unowned_affinity = unowned_affinity
         self.topic_temperature, self.owner_temperature = topic_temperature, owner_temperature
         learned = learned or {}
         pieces: list[Piece] = []
@@ -108,10 +112,12 @@ class GroupEvidence:
         self.bm25 = BM25([self.analyzer.terms(t) for t in group_texts])
 
     def _ownership(self) -> np.ndarray:
-        """P(group | topic): which configured group owns each domain topic, from the groups' own text only."""
+        """P(group | topic), with a last column for "no group": which configured group owns each domain topic,
+        from the groups' own text only. A topic no group stands out for (e.g. workplace IT in a municipality
+        without a support group) is owned by nobody, and needs about it lean towards the fallback."""
         domain, n = self.domain, len(self.groups)
         if domain.empty or not n:
-            return np.zeros((len(domain.topics), n), np.float32)
+            return np.zeros((len(domain.topics) + 1, n + 1), np.float32)
         sims = self._phrase_vectors @ domain.topic_vectors.T               # phrases x topic examples
         n_topics = len(domain.topics)
         phrase_topic = np.stack([_top_mean(row, domain.topic_of, n_topics) for row in sims])  # phrases x topics
@@ -120,10 +126,13 @@ class GroupEvidence:
         affinity = np.stack([phrase_topic[self._phrase_owner == i].max(axis=0) if np.any(self._phrase_owner == i)
                              else np.zeros(n_topics, np.float32) for i in range(n)])             # groups x topics
         affinity = affinity - affinity.mean(axis=1, keepdims=True)
-        logits = affinity.T / self.owner_temperature
+        logits = np.concatenate([affinity.T, np.full((n_topics, 1), self.unowned_affinity)], axis=1) / self.owner_temperature
         logits -= logits.max(axis=1, keepdims=True)
         weights = np.exp(logits)
-        return (weights / weights.sum(axis=1, keepdims=True)).astype(np.float32)
+        ownership = weights / weights.sum(axis=1, keepdims=True)
+        everyday = np.zeros((1, n + 1))
+        everyday[0, n] = 1.0                      # everyday matters: always "no group"
+        return np.concatenate([ownership, everyday]).astype(np.float32)
 
     def evidence(self, need: str, need_vector: np.ndarray, exclude: int = -1) -> Evidence:
         """exclude: a piece to leave out (groups-check scores each piece without itself)."""
@@ -148,15 +157,17 @@ class GroupEvidence:
         own = (1 - self.centroid_share) * best_piece + self.centroid_share * centroid
         if domain.empty:
             bridge = np.full(n, 1.0 / max(n, 1), np.float32)
-            everyday = topic_best = 0.0
+            everyday = topic_best = unowned = 0.0
         else:
             topic_sims = domain.topic_vectors @ need_vector
             per_topic = _top_mean(topic_sims, domain.topic_of, len(domain.topics))
+            everyday = float(np.sort(domain.everyday_vectors @ need_vector)[-TOP:].mean()) if len(domain.everyday) else -1.0
+            per_topic = np.append(per_topic, everyday)
             logits = (per_topic - per_topic.max()) / self.topic_temperature
             p_topic = np.exp(logits) / np.exp(logits).sum()
-            bridge = p_topic @ self.ownership
+            mass = p_topic @ self.ownership
+            bridge, unowned = mass[:n] / max(float(mass[:n].sum()), 1e-9), float(mass[n])
             topic_best = float(np.sort(topic_sims)[-TOP:].mean())
-            everyday = float(np.sort(domain.everyday_vectors @ need_vector)[-TOP:].mean()) if len(domain.everyday) else 0.0
         terms = self.analyzer.terms(need)
         ceiling = self.bm25.max_possible(terms) if terms else 0.0
         lexical = self.bm25.scores(terms) / ceiling if ceiling > 0 else np.zeros(n, np.float32)
@@ -165,10 +176,11 @@ class GroupEvidence:
         log_bridge = np.log(np.maximum(bridge, 1e-6))
         features = np.stack([own, own - own.max(), centroid - centroid.max(), log_bridge, log_bridge - log_bridge.max(),
                              lexical, lexical - lexical.max()], axis=1).astype(np.float32)
-        return Evidence(features, reason, everyday, topic_best, float(own.max()))
+        return Evidence(features, reason, everyday, topic_best, float(own.max()), unowned)
 
 
 def need_features(ev: Evidence, group_logits: np.ndarray) -> np.ndarray:
     """Need-level features for the 'none fits' model."""
     return np.array([ev.own_best - ev.everyday, ev.domain - ev.everyday,
-                     float(ev.features[:, FEATURES.index("lexical")].max())], dtype=np.float32)
+                     float(ev.features[:, FEATURES.index("lexical")].max()),
+                     float(np.log(max(ev.unowned, 1e-6)) - np.log(max(1 - ev.unowned, 1e-6)))], dtype=np.float32)
