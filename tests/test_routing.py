@@ -17,7 +17,7 @@ DATA = Path(__file__).parent / "data"
 
 # The fake embedder is a bag of words: cosines near 0 for unrelated texts (e5's are ~0.8), so the
 # decision is tested with weights on the fake's scale: own words count, and "none" when nothing matches.
-FAKE = Calibration(group_weights=(5.0, 5.0, 0.0, 0.0, 0.0, 1.0, 0.0), none_weights=(-20.0, 0.0, -2.0, 0.0), none_bias=6.0,
+FAKE = Calibration(group_weights=(5.0, 5.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0), none_weights=(-20.0, 0.0, -2.0, 0.0), none_bias=6.0,
                    none_threshold=0.5, sure_probability=0.7, show_ratio=0.5)
 
 

@@ -31,7 +31,7 @@ class Calibration:
     P(group | need is in scope). none_weights/none_bias give P(no group fits) from need-level features.
     """
 
-    group_weights: tuple[float, ...] = (0.0, 60.0, 20.0, 0.5, 0.5, 0.0, 2.0)
+    group_weights: tuple[float, ...] = (0.0, 60.0, 20.0, 0.5, 0.5, 0.0, 2.0, 0.0, 0.0)
     none_weights: tuple[float, ...] = (-40.0, -70.0, -1.0, 0.5)
     none_bias: float = 0.0
     none_threshold: float = 0.5

@@ -19,7 +19,7 @@ _SENTENCE_RE = re.compile(r"(?<=[.!?;:])\s+")
 _QUESTION_LEAD_RE = re.compile(
     r"^(?:(?:og|men|eller)\s+)?(?:hvad|hvem|hvordan|hvornår|hvor|hvilke|hvilken|hvorfor|må|kan|skal|bør)\b"
     r"(?:\s+(?:vi|man|jeg|i|de|der|en|det|må|kan|skal|bør|gøre|gør|bruge|have))*\s*", re.I)
-FEATURES = ("own", "own_gap", "centroid_gap", "bridge", "bridge_gap", "lexical", "lexical_gap")
+FEATURES = ("own", "own_gap", "centroid_gap", "bridge", "bridge_gap", "lexical", "lexical_gap", "topic_fit_gap", "own_hub_gap")
 NONE_FEATURES = ("own_vs_everyday", "domain_vs_everyday", "lexical", "unowned_logit")
 TOP = 3
 
@@ -79,7 +79,7 @@ class GroupEvidence:
 
     def __init__(self, groups: tuple[ThemeGroup, ...], embedder: Embedder, domain: DomainLayer,
                  learned: dict[str, list[str]] | None = None, vectors_of=None,
-                 centroid_share: float = 1 / 3, topic_temperature: float = 0.02, owner_temperature: float = 0.02,
+                 centroid_share: float = 1 / 3, topic_temperature: float = 0.005, owner_temperature: float = 0.02,
                  unowned_affinity: float = 0.02) -> None:
         self.groups, self.domain, self.centroid_share = groups, domain, centroid_share
         self.unowned_affinity = unowned_affinity
@@ -107,6 +107,7 @@ class GroupEvidence:
         self._phrase_vectors = np.asarray(embed([t for _, t in phrase_texts]), dtype=np.float32) if phrase_texts \
             else self.vectors[:0]
         self.ownership = self._ownership()
+        self.hubness = self._hubness()
         group_texts = [" ".join([g.name, g.description, *g.examples, *learned.get(g.id, ())]) for g in groups]
         self.analyzer = Analyzer(vocabulary_of(group_texts))
         self.bm25 = BM25([self.analyzer.terms(t) for t in group_texts])
@@ -134,6 +135,20 @@ class GroupEvidence:
         everyday[0, n] = 1.0                      # everyday matters: always "no group"
         return np.concatenate([ownership, everyday]).astype(np.float32)
 
+    def _own_scores(self, sims: np.ndarray, centroid: np.ndarray) -> np.ndarray:
+        """Own-text score of every group for each column of sims (pieces x texts) and centroid (groups x texts)."""
+        best = np.stack([sims[self.owner == i].max(axis=0) for i in range(len(self.groups))])
+        return (1 - self.centroid_share) * best + self.centroid_share * centroid
+
+    def _hubness(self) -> np.ndarray:
+        """How close each group's own text is to digitalisation needs in general: a group written in words
+        close to everything (e5's hubs) gets a high value, and its scores are read relative to it."""
+        domain, n = self.domain, len(self.groups)
+        if domain.empty or not n:
+            return np.zeros(n, np.float32)
+        texts = domain.topic_vectors
+        return self._own_scores(self.vectors @ texts.T, self.centroids @ texts.T).mean(axis=1).astype(np.float32)
+
     def evidence(self, need: str, need_vector: np.ndarray, exclude: int = -1) -> Evidence:
         """exclude: a piece to leave out (groups-check scores each piece without itself)."""
         n, domain = len(self.groups), self.domain
@@ -158,6 +173,7 @@ class GroupEvidence:
         if domain.empty:
             bridge = np.full(n, 1.0 / max(n, 1), np.float32)
             everyday = topic_best = unowned = 0.0
+            topic_fit = np.zeros(n, np.float32)
         else:
             topic_sims = domain.topic_vectors @ need_vector
             per_topic = _top_mean(topic_sims, domain.topic_of, len(domain.topics))
@@ -166,6 +182,9 @@ class GroupEvidence:
             logits = (per_topic - per_topic.max()) / self.topic_temperature
             p_topic = np.exp(logits) / np.exp(logits).sum()
             mass = p_topic @ self.ownership
+            # How well the need fits the topics each group owns (ownership-weighted, before any softmax).
+            owned = self.ownership[:-1, :n]
+            topic_fit = (owned * per_topic[:-1, None]).sum(axis=0) / np.maximum(owned.sum(axis=0), 1e-6)
             bridge, unowned = mass[:n] / max(float(mass[:n].sum()), 1e-9), float(mass[n])
             topic_best = float(np.sort(topic_sims)[-TOP:].mean())
         terms = self.analyzer.terms(need)
@@ -175,7 +194,8 @@ class GroupEvidence:
             lexical = np.zeros(n, np.float32)
         log_bridge = np.log(np.maximum(bridge, 1e-6))
         features = np.stack([own, own - own.max(), centroid - centroid.max(), log_bridge, log_bridge - log_bridge.max(),
-                             lexical, lexical - lexical.max()], axis=1).astype(np.float32)
+                             lexical, lexical - lexical.max(), topic_fit - topic_fit.max(),
+                             (own - self.hubness) - (own - self.hubness).max()], axis=1).astype(np.float32)
         return Evidence(features, reason, everyday, topic_best, float(own.max()), unowned)
 
 
