@@ -99,12 +99,12 @@ def fit(train: list[Municipality], base: Calibration) -> Calibration:
     # The sure/ask thresholds: the fewest groups shown that keeps the right one among them.
     best, best_key = calibration, None
     probabilities = [probabilities_of(m, calibration) for m in train]
-    for sure in (0.5, 0.6, 0.7, 0.8, 0.9):
-        for ratio in (0.15, 0.25, 0.4):
+    for sure in (0.6, 0.7, 0.8, 0.9, 0.95):
+        for ratio in (0.05, 0.1, 0.15, 0.25):
             for threshold in (0.3, 0.4, 0.5, 0.6):
                 candidate = replace(calibration, sure_probability=sure, show_ratio=ratio, none_threshold=threshold)
                 f = figures([score(m, candidate, pp) for m, pp in zip(train, probabilities)])
-                key = (min(f["among"], 0.96) + min(f["none"], 0.9) + 0.5 * f["first"] - 0.1 * max(f["shown"] - 1.5, 0))
+                key = (min(f["among"], 0.97) + min(f["none"], 0.9) + 0.5 * f["first"] - max(f["shown"] - 1.7, 0))
                 if best_key is None or key > best_key:
                     best, best_key = candidate, key
     return best

@@ -22,6 +22,7 @@ _QUESTION_LEAD_RE = re.compile(
 FEATURES = ("own", "own_gap", "centroid_gap", "bridge", "bridge_gap", "lexical", "lexical_gap", "topic_fit_gap", "own_hub_gap")
 NONE_FEATURES = ("own_vs_everyday", "domain_vs_everyday", "lexical", "unowned_logit")
 TOP = 3
+HUB_K = 20
 
 
 def neutral(text: str) -> str:
@@ -147,7 +148,9 @@ class GroupEvidence:
         if domain.empty or not n:
             return np.zeros(n, np.float32)
         texts = domain.topic_vectors
-        return self._own_scores(self.vectors @ texts.T, self.centroids @ texts.T).mean(axis=1).astype(np.float32)
+        scores = self._own_scores(self.vectors @ texts.T, self.centroids @ texts.T)
+        # Mean over the group's HUB_K nearest domain examples (as CSLS does for word translation).
+        return np.sort(scores, axis=1)[:, -HUB_K:].mean(axis=1).astype(np.float32)
 
     def evidence(self, need: str, need_vector: np.ndarray, exclude: int = -1) -> Evidence:
         """exclude: a piece to leave out (groups-check scores each piece without itself)."""
