@@ -163,6 +163,33 @@ def report(name: str, m: Municipality, scored) -> dict:
     return f
 
 
+def latency(embedder, domain, sets, rounds: int = 2) -> None:
+    """route() against one query embedding, interleaved need by need so that both see the same machine load."""
+    route_ms, embed_ms = [], []
+    for name, groups_path, needs_path in sets:
+        router = Router(load_theme_groups(groups_path), embedder, domain=domain)
+        for item in load_needs(needs_path)[:20] * rounds:
+            t = time.perf_counter()
+            embedder.embed_queries([item["need"]])
+            embed_ms.append((time.perf_counter() - t) * 1000)
+            t = time.perf_counter()
+            router.route(item["need"])
+            route_ms.append((time.perf_counter() - t) * 1000)
+    p95_route, p95_embed = float(np.percentile(route_ms, 95)), float(np.percentile(embed_ms, 95))
+    print(f"route() p50 {np.percentile(route_ms, 50):.1f} ms, p95 {p95_route:.1f} ms; one query embedding p50 "
+          f"{np.percentile(embed_ms, 50):.1f} ms, p95 {p95_embed:.1f} ms; ratio of p95s {p95_route / p95_embed:.2f} "
+          f"({len(route_ms)} single calls each, interleaved)")
+
+
+def startup(embedder, groups_path: Path, cache_dir: Path) -> None:
+    """Router start-up as the service does it: domain layer and group vectors from the cache under SPARRING_DATA_DIR."""
+    Router(load_theme_groups(groups_path), embedder, cache_dir=cache_dir)      # fills the cache (first start)
+    start = time.perf_counter()
+    router = Router(load_theme_groups(groups_path), embedder, cache_dir=cache_dir)
+    print(f"router start-up with the cache, {len(router.groups)} groups ({groups_path.name}): "
+          f"{(time.perf_counter() - start) * 1000:.0f} ms")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--fit", action="store_true", help="write the calibration fitted on all municipalities")
@@ -193,15 +220,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"== ALL {len(prepared)} municipalities, leave-one-municipality-out")
     print(f"  clear right first {f['first']:.3f}; right among shown {f['among']:.3f} with {f['shown']:.2f} shown on average; "
           f"none -> empty {f['none']:.3f}; ambiguous first {f['amb_first']:.3f}, all shown {f['amb_all']:.3f}")
-    embed_times = []
-    for need in [c.need for m in prepared for c in m.cases][:200]:
-        t = time.perf_counter()
-        embedder.embed_queries([need])
-        embed_times.append((time.perf_counter() - t) * 1000)
-    p95_route, p95_embed = float(np.percentile(latencies, 95)), float(np.percentile(embed_times, 95))
-    print(f"route() p50 {np.percentile(latencies, 50):.1f} ms, p95 {p95_route:.1f} ms; one query embedding p50 "
-          f"{np.percentile(embed_times, 50):.1f} ms, p95 {p95_embed:.1f} ms; ratio of p95s {p95_route / p95_embed:.2f}")
-    print("router start-up (domain layer cached): " + ", ".join(f"{n} ({g} groups) {s * 1000:.0f} ms" for n, g, s in setups))
+    latency(embedder, domain, municipalities())
     if args.fit:
         calibration = fit(prepared, base)
         target = calibration_file(embedder.id)
