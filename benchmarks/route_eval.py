@@ -82,7 +82,7 @@ def prepare(embedder, domain, name: str, groups_path: Path, needs_path: Path) ->
         analysis = router.analyse(item["need"])
         latencies.append((time.perf_counter() - t) * 1000)
         ev = analysis.evidence
-        reasons = [router._evidence.pieces[r].text if r >= 0 else "" for r in ev.reason]
+        reasons = [router.evidence_model.pieces[r].text if r >= 0 else "" for r in ev.reason]
         expected = {ids.index(e) for e in item.get("expected") or [] if e in ids}
         cases.append(Case(item["need"], item["kind"], expected, ev.features, ev, reasons))
     return Municipality(name, ids, cases), setup, latencies

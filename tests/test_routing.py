@@ -112,7 +112,7 @@ def test_everyday_matters_make_none_through_the_domain_layer() -> None:
 def test_groups_are_mapped_to_topics_from_their_own_text() -> None:
     embedder = FakeEmbedder()
     router = Router(GROUPS, embedder, FAKE, domain=small_domain(embedder))
-    ownership = router._evidence.ownership          # topics x groups, each row sums to 1
+    ownership = router.evidence_model.ownership          # topics x groups, each row sums to 1
     assert np.allclose(ownership.sum(axis=1), 1)
     assert int(np.argmax(ownership[1])) == 0         # the procurement topic belongs to "indkob"
 

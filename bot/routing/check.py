@@ -34,7 +34,7 @@ class CheckResult:
 
 def check_groups(router: Router) -> CheckResult:
     """Each piece is scored without itself (leave-one-out), so a group is judged on the rest of its text."""
-    model = router._evidence
+    model = router.evidence_model
     n = len(router.groups)
     confusion = np.zeros((n, n), dtype=np.int64)
     strays: list[Stray] = []

@@ -70,6 +70,11 @@ class Router:
             self._evidence = self._build(normalised)
 
     @property
+    def evidence_model(self) -> GroupEvidence:
+        """The current group side (pieces, vectors, topic ownership); replaced whole when learning."""
+        return self._evidence
+
+    @property
     def learned(self) -> dict[str, tuple[str, ...]]:
         return dict(self._learned)
 
