@@ -74,6 +74,8 @@ class Assistant:
         self.topics = tuple(topics)
         self.limits = limits
         self._rate = RateLimiter(limits.messages_per_minute)
+        self.learn_refresh_seconds = 30.0
+        self._learned_at = time.monotonic()   # the router starts with the learned examples so far
 
     def welcome(self) -> list[Reply]:
         return [views.welcome_reply()]
@@ -109,7 +111,9 @@ class Assistant:
         if name == "groups":
             return [views.groups_list_reply(self.groups.groups)]
         if name == "route":
-            return [self.route(command.arg or turn.text)]
+            return [await self._route_turn(command, turn)]
+        if name in ("route_pick", "route_feedback"):
+            return [await self._route_signal(command, turn)]
         if name == "dialog_list":
             return [views.dialogue_list_reply(self.dialogues)]
         if name == "dialog_start":
@@ -152,12 +156,67 @@ class Assistant:
         suggestions = await asyncio.to_thread(self.router.route, question, 2) if answer.reason == "no-match" else []
         return [views.decline_reply(answer, suggestions, self.groups.fallback)]
 
-    def route(self, need: str) -> Reply:
+    def route(self, need: str, limit: int = 3) -> Reply:
         need = " ".join(need.split())
         if not need:
             return views.text_reply("Fortæl mig, hvad I skal have hjælp til, fx *hvem kan hjælpe med indkøb af et nyt bookingsystem?* "
                                     "– eller skriv **temagrupper** for at se dem alle.")
-        return views.route_reply(need, self.router.route(need), self.groups.fallback)
+        return views.route_reply(need, self.router.route(need, limit=limit), self.groups.fallback)
+
+    # --- routing: "Mente du …?" picks and learning from use -------------------------------------------
+
+    async def _route_turn(self, command: Command, turn: Turn) -> Reply:
+        await self._refresh_learned()
+        section = str(command.value.get("section", "")) if command.value else ""
+        if section:
+            # From an answer card: the passage's section names the subject, so route both and recommend one group.
+            subject = section.split(" › ")[-1]
+            need = " ".join(command.arg.split())
+            if need:
+                matches = await asyncio.to_thread(self.router.route, f"{need} ({subject})", 1)
+                return views.route_reply(need, matches, self.groups.fallback)
+        return await asyncio.to_thread(self.route, command.arg or turn.text)
+
+    async def _route_signal(self, command: Command, turn: Turn) -> Reply:
+        """A pick from "Mente du …?" (+1) or 👍/👎 on a recommendation, kept as need text, group and time."""
+        need = " ".join(command.arg.split())
+        group_id = str(command.value.get("group", "") or "")
+        group = next((g for g in self.groups.groups if g.id == group_id), None)
+        if command.name == "route_pick" and group is None:
+            return views.route_pick_reply(None, self.groups.fallback)
+        if group is None or not need:
+            return views.text_reply("Den temagruppe kender jeg ikke længere (måske er kortet gammelt). Skriv **temagrupper** for at se dem.")
+        try:
+            rating = 1 if command.name == "route_pick" else (1 if int(command.value.get("rating", 0)) > 0 else -1)
+        except (TypeError, ValueError, OverflowError):
+            return views.text_reply("Den feedback kunne jeg ikke læse.")
+        if self.feedback and hasattr(self.feedback, "record_route_feedback"):
+            try:
+                await self.feedback.record_route_feedback(turn.conversation_id, need, group.id, rating)
+                await self._refresh_learned(force=True)
+            except StateUnavailable:
+                log.error("could not record a routing signal", extra={"event": "feedback_error"})
+        if command.name == "route_pick":
+            return views.route_pick_reply(group, self.groups.fallback)
+        if rating > 0:
+            return views.text_reply(f"Tak! Jeg husker, at {group.name} var det rette sted.", "feedback")
+        return views.text_reply("Tak – det husker jeg. Skriv **temagrupper** for at se alle grupperne, eller beskriv behovet "
+                                "med flere ord, så prøver jeg igen.", "feedback")
+
+    async def _refresh_learned(self, force: bool = False) -> None:
+        """Other replicas learn too: re-read the shared learned examples at most every learn_refresh_seconds."""
+        if not (self.feedback and hasattr(self.feedback, "learned") and hasattr(self.router, "set_learned")):
+            return
+        now = time.monotonic()
+        if not force and now - self._learned_at < self.learn_refresh_seconds:
+            return
+        self._learned_at = now
+        try:
+            from .routing.learning import learned_texts
+            learned = learned_texts(await asyncio.to_thread(self.feedback.learned))
+            await asyncio.to_thread(self.router.set_learned, learned)
+        except StateUnavailable:
+            log.error("could not read learned examples", extra={"event": "feedback_error"})
 
     async def _feedback(self, command: Command, turn: Turn) -> list[Reply]:
         value = command.value

@@ -1,4 +1,4 @@
-"""Command line: python -m bot serve | ask | route | chat | report | forget | purge | teams-package."""
+"""Command line: python -m bot serve | ask | route | groups-check | chat | report | forget | purge | teams-package."""
 from __future__ import annotations
 
 import argparse
@@ -33,6 +33,8 @@ def _parser() -> argparse.ArgumentParser:
     route.add_argument("--json", action="store_true")
     route.add_argument("--file", type=Path, help="one need per line; one JSON array per line")
     route.add_argument("need", nargs="*")
+    check = sub.add_parser("groups-check", help="check the theme groups before go-live: confused pairs, thin groups")
+    check.add_argument("--groups", type=Path, help="theme groups YAML (default: SPARRING_THEME_GROUPS or knowledge/)")
     sub.add_parser("chat", help="talk to the assistant in the terminal")
     report = sub.add_parser("report", help="lowest-rated and unanswered questions: the knowledge gaps")
     report.add_argument("--limit", type=int, default=10)
@@ -71,12 +73,12 @@ def run_ask(config, args) -> int:
 
 
 def run_route(config, args) -> int:
-    from .routing import Router
+    from .services import make_feedback, make_router
 
     if not args.file and not args.need:
         raise ConfigError("give a need, or --file with one need per line")
     groups = load_theme_groups(args.groups or config.theme_groups_path)
-    router = Router(groups, make_embedder(config.index.embedder))
+    router = make_router(config, groups, make_embedder(config.index.embedder), make_feedback(config))
     needs = _lines(args.file) if args.file else [" ".join(args.need)]
     for need in needs:
         matches = router.route(need)
@@ -109,12 +111,21 @@ async def run_chat(config) -> int:
             print("\n" + reply.text + "\n")
 
 
-async def run_privacy(config, args) -> int:
-    from .feedback import FeedbackLog
-    from .privacy import forget_conversation, purge_expired
-    from .services import make_storage
+def run_groups_check(config, args) -> int:
+    from .routing.check import check_groups, render_check
+    from .services import make_router
 
-    storage, feedback = make_storage(config), FeedbackLog(config.feedback_path)
+    groups = load_theme_groups(args.groups or config.theme_groups_path)
+    result = check_groups(make_router(config, groups, make_embedder(config.index.embedder)))
+    print(render_check(result))
+    return 1 if result.inseparable else 0
+
+
+async def run_privacy(config, args) -> int:
+    from .privacy import forget_conversation, purge_expired
+    from .services import make_feedback, make_storage
+
+    storage, feedback = make_storage(config), make_feedback(config)
     if args.command == "forget":
         counts = await forget_conversation(args.conversation, storage, feedback)
     else:
@@ -149,9 +160,14 @@ def main(argv: list[str] | None = None) -> int:
             return run_route(config, args)
         if args.command == "chat":
             return asyncio.run(run_chat(config))
+        if args.command == "groups-check":
+            return run_groups_check(config, args)
         if args.command == "report":
-            from .feedback import FeedbackLog, render_report
-            print(render_report(FeedbackLog(config.feedback_path).report(args.limit)))
+            from .feedback import render_report
+            from .routing.learning import render_learned
+            from .services import make_feedback
+            feedback = make_feedback(config)
+            print(render_report(feedback.report(args.limit)) + "\n\n" + render_learned(feedback.learned()))
             return 0
         if args.command in ("forget", "purge"):
             return asyncio.run(run_privacy(config, args))

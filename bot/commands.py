@@ -29,6 +29,7 @@ _ASK_RE = re.compile(r"^sp(?:o|ø)rg\b[\s:,-]*(.*)$", re.S)
 class Command:
     name: str          # help | themes | groups | route | dialog_list | dialog_start | next | back | skip | status
                        # | finish | ask | text | feedback | show_chunk | empty | unknown_action
+                       # | route_pick | route_feedback
     arg: str = ""
     value: Mapping[str, Any] = field(default_factory=dict)
 
@@ -68,7 +69,10 @@ def parse(text: str, value: Mapping[str, Any] | None) -> Command:
             return parse_text(value["command"][:MAX_VALUE_CHARS])
         action = value.get("action")
         if action == "route":
-            return Command("route", str(value.get("need", ""))[:MAX_VALUE_CHARS])
+            return Command("route", str(value.get("need", ""))[:MAX_VALUE_CHARS],
+                           value={"section": str(value.get("section", ""))[:300]} if value.get("section") else {})
+        if action in ("route_pick", "route_feedback"):  # a "Mente du …?" pick, or 👍/👎 on a recommendation
+            return Command(action, str(value.get("need", ""))[:MAX_VALUE_CHARS], value=value)
         if action == "ask":
             return Command("ask", str(value.get("question", ""))[:MAX_VALUE_CHARS])
         if action in ("feedback", "show_chunk"):

@@ -10,6 +10,7 @@ import yaml
 
 _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+MAX_EXAMPLE_CHARS = 300
 
 
 class ContentError(ValueError):
@@ -130,6 +131,11 @@ def load_theme_groups(path: Path) -> ThemeGroups:
         examples = data.get("examples") or []
         if not isinstance(examples, list) or not all(isinstance(e, (str, int, float)) for e in examples):
             raise reader.fail(f"{key}.examples", "must be a list of short texts")
+        for j, example in enumerate(examples):
+            # Routing compares a need with each example: a pasted paragraph matches everything a little.
+            if len(str(example)) > MAX_EXAMPLE_CHARS:
+                raise reader.fail(f"{key}.examples[{j}]", f"is {len(str(example))} characters; write one short need "
+                                                           f"(at most {MAX_EXAMPLE_CHARS}) per example")
         groups.append(ThemeGroup(
             id=group_id,
             name=reader.text(data, "name", key),

@@ -9,6 +9,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from .routing.learning import MAX_NEED_CHARS, PER_GROUP_CAP, LearnedExample, RouteFeedback, aggregate
 from .state import StateUnavailable
 
 MAX_QUESTION_CHARS = 1000
@@ -48,7 +49,9 @@ class FeedbackLog:
             "CREATE TABLE IF NOT EXISTS feedback (id INTEGER PRIMARY KEY, conversation_id TEXT, question TEXT, "
             "normalised TEXT, chunk_ids TEXT, rating INTEGER, created_at REAL);"
             "CREATE TABLE IF NOT EXISTS unanswered (id INTEGER PRIMARY KEY, conversation_id TEXT, question TEXT, "
-            "normalised TEXT, created_at REAL);"))
+            "normalised TEXT, created_at REAL);"
+            "CREATE TABLE IF NOT EXISTS route_feedback (id INTEGER PRIMARY KEY, conversation_id TEXT, message_id TEXT, "
+            "need TEXT, group_id TEXT, rating INTEGER, created_at REAL);"))
 
     def _run(self, work):
         try:
@@ -96,11 +99,28 @@ class FeedbackLog:
     def purge(self, older_than_seconds: float) -> int:
         cutoff = time.time() - older_than_seconds
         return self._run(lambda db: db.execute("DELETE FROM feedback WHERE created_at < ?", (cutoff,)).rowcount
-                         + db.execute("DELETE FROM unanswered WHERE created_at < ?", (cutoff,)).rowcount)
+                         + db.execute("DELETE FROM unanswered WHERE created_at < ?", (cutoff,)).rowcount
+                         + db.execute("DELETE FROM route_feedback WHERE created_at < ?", (cutoff,)).rowcount)
 
     def forget(self, conversation_id: str) -> int:
         return self._run(lambda db: db.execute("DELETE FROM feedback WHERE conversation_id = ?", (conversation_id,)).rowcount
-                         + db.execute("DELETE FROM unanswered WHERE conversation_id = ?", (conversation_id,)).rowcount)
+                         + db.execute("DELETE FROM unanswered WHERE conversation_id = ?", (conversation_id,)).rowcount
+                         + db.execute("DELETE FROM route_feedback WHERE conversation_id = ?", (conversation_id,)).rowcount)
+
+    # --- learning from use (theme-group routing) -------------------------------------------------
+
+    def add_route_feedback(self, conversation_id: str, need: str, group_id: str, rating: int, message_id: str = "") -> None:
+        self._run(lambda db: db.execute(
+            "INSERT INTO route_feedback (conversation_id, message_id, need, group_id, rating, created_at) VALUES (?,?,?,?,?,?)",
+            (conversation_id, message_id, need[:MAX_NEED_CHARS], group_id[:200], 1 if rating > 0 else -1, time.time())))
+
+    async def record_route_feedback(self, conversation_id: str, need: str, group_id: str, rating: int,
+                                    message_id: str = "") -> None:
+        await asyncio.to_thread(self.add_route_feedback, conversation_id, need, group_id, rating, message_id)
+
+    def learned(self, cap: int = PER_GROUP_CAP) -> dict[str, list[LearnedExample]]:
+        rows = self._run(lambda db: db.execute("SELECT group_id, need, rating, created_at FROM route_feedback").fetchall())
+        return aggregate((RouteFeedback(g, n, int(r), float(t)) for g, n, r, t in rows), cap)
 
 
 def render_report(report: Report) -> str:

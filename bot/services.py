@@ -16,7 +16,8 @@ from .config import BotConfig
 from .content import load_dialogues, load_theme_groups
 from .feedback import FeedbackLog
 from .routing import Router
-from .state import SqliteStorage, StateStore
+from .routing.learning import learned_texts
+from .state import SqliteStorage, StateStore, StateUnavailable
 
 log = logging.getLogger("sparringsbot.services")
 
@@ -26,7 +27,7 @@ class Services:
     assistant: Assistant
     index: HybridIndex
     storage: Any
-    feedback: FeedbackLog | None
+    feedback: Any
 
 
 def load_or_build_index(config: BotConfig, embedder: Embedder, build_missing: bool = True) -> HybridIndex:
@@ -62,6 +63,25 @@ def make_storage(config: BotConfig) -> Any:
     return teams.make_memory_storage()
 
 
+def make_feedback(config: BotConfig) -> Any:
+    """Feedback and learned routing examples on the configured backend: SQLite (one replica) or Blob (several)."""
+    if config.state_store == "blob":
+        from .feedback_blob import BlobFeedbackLog  # imports the Azure SDK lazily
+        return BlobFeedbackLog(config.blob_connection_string, f"{config.blob_container}-feedback"[:63])
+    return FeedbackLog(config.feedback_path)
+
+
+def make_router(config: BotConfig, groups: Any, embedder: Embedder, feedback: Any = None) -> Router:
+    """The router with the domain layer's vectors cached under SPARRING_DATA_DIR and the learned examples so far."""
+    learned: dict = {}
+    if feedback is not None and hasattr(feedback, "learned"):
+        try:
+            learned = learned_texts(feedback.learned())
+        except StateUnavailable as exc:  # start without them; the assistant retries on use
+            log.error("learned examples unavailable: %s", exc, extra={"event": "feedback_error"})
+    return Router(groups, embedder, cache_dir=config.data_dir / "routing-cache", learned=learned)
+
+
 def build_services(config: BotConfig, embedder: Embedder | None = None, storage: Any = None,
                    build_missing_index: bool = True) -> Services:
     embedder = embedder or make_embedder(config.index.embedder)
@@ -70,10 +90,10 @@ def build_services(config: BotConfig, embedder: Embedder | None = None, storage:
     memo = QueryMemo()   # routing a declined question reuses the vector search just computed
     index = load_or_build_index(config, memo.recording(embedder), build_missing_index)
     storage = storage if storage is not None else make_storage(config)
-    feedback = FeedbackLog(config.feedback_path)
+    feedback = make_feedback(config)
     assistant = Assistant(
         answerer=Answerer(index),
-        router=Router(groups, memo.reusing(embedder)),
+        router=make_router(config, groups, memo.reusing(embedder), feedback),
         groups=groups,
         dialogues=dialogues,
         state=StateStore(storage),
@@ -88,4 +108,4 @@ def build_services(config: BotConfig, embedder: Embedder | None = None, storage:
     return Services(assistant, index, storage, feedback)
 
 
-__all__ = ["Services", "build_services", "load_or_build_index", "IndexUnavailable"]
+__all__ = ["Services", "build_services", "make_feedback", "make_router", "load_or_build_index", "IndexUnavailable"]

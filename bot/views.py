@@ -96,8 +96,13 @@ def _fallback_lines(fallback: Fallback | None) -> list[str]:
     return lines
 
 
+def _contact_text(group: ThemeGroup) -> str:
+    return group.contact.name + (f" ({group.contact.email})" if group.contact.email else "")
+
+
 def route_reply(need: str, matches: Sequence[Any], fallback: Fallback | None) -> Reply:
-    """matches: GroupMatch items with .group, .score and .reason, best first."""
+    """matches: GroupMatch items with .group, .score and .reason, best first: one when the router is sure,
+    2-3 when it asks "Mente du …?", none for the fallback contact."""
     data = {"need": need, "groups": [{"id": m.group.id, "name": m.group.name, "score": round(m.score, 4)} for m in matches]}
     if not matches:
         lines = ["Jeg kan ikke se, at nogen af temagrupperne dækker det behov.", ""] + _fallback_lines(fallback)
@@ -106,19 +111,49 @@ def route_reply(need: str, matches: Sequence[Any], fallback: Fallback | None) ->
         actions = [c.submit("Se alle temagrupper", {"command": "temagrupper"})]
         return Reply("\n".join(lines), c.card(body, actions, "\n".join(lines)), kind="route", data=data,
                      summary="Ingen temagruppe passer helt – her er, hvem du kan kontakte.")
-    best = matches[0].group
-    lines = [f"Tal med **{best.name}**.", ""]
-    for match in matches:
-        lines += _group_lines(match.group)
-        if match.reason:
-            lines.append(f"Derfor: {match.reason}")
-        lines.append("")
-    body = [c.heading("Den rette temagruppe"), c.user_text(need, prefix="Dit behov: ", subtle=True)]
-    body += [_group_block(m.group, m.reason) for m in matches]
+    kept = need[:500]
     if len(matches) > 1:
-        body.append(c.paragraph("Flere grupper kan være relevante – start med den øverste.", subtle=True))
-    return Reply("\n".join(lines).rstrip(), c.card(body, fallback="\n".join(lines)), kind="route", data=data,
-                 summary=f"Tal med {best.name}.")
+        lines = ["Mente du …?", ""]
+        for number, match in enumerate(matches, start=1):
+            lines.append(f"{number}. **{match.group.name}** – kontakt: {_contact_text(match.group)}")
+            if match.reason:
+                lines.append(f"   Passer med: «{match.reason}»")
+        lines += ["", "Vælg den gruppe, der passer bedst, så husker jeg det til næste gang."]
+        body = [c.heading("Mente du …?"), c.user_text(need, prefix="Dit behov: ", subtle=True)]
+        body += [_group_block(m.group, m.reason) for m in matches]
+        actions = [c.submit(_button_title(m.group.name), {"action": "route_pick", "group": m.group.id, "need": kept})
+                   for m in matches]
+        actions.append(c.submit("Ingen af dem", {"action": "route_pick", "group": "", "need": kept}))
+        return Reply("\n".join(lines), c.card(body, actions, "\n".join(lines)), kind="route-ask", data=data,
+                     summary="Mente du " + " eller ".join(m.group.name for m in matches) + "?")
+    best = matches[0]
+    lines = [f"Tal med **{best.group.name}**.", ""] + _group_lines(best.group)
+    if best.reason:
+        lines.append(f"Derfor: {best.reason}")
+    body = [c.heading("Den rette temagruppe"), c.user_text(need, prefix="Dit behov: ", subtle=True),
+            _group_block(best.group, best.reason)]
+    actions = [c.submit("👍 Det passer", {"action": "route_feedback", "group": best.group.id, "need": kept, "rating": 1}),
+               c.submit("👎 Passer ikke", {"action": "route_feedback", "group": best.group.id, "need": kept, "rating": -1})]
+    return Reply("\n".join(lines), c.card(body, actions, "\n".join(lines)), kind="route", data=data,
+                 summary=f"Tal med {best.group.name}.")
+
+
+def _button_title(name: str, limit: int = 40) -> str:
+    return name if len(name) <= limit else name[: limit - 1] + "…"
+
+
+def route_pick_reply(group: ThemeGroup | None, fallback: Fallback | None) -> Reply:
+    """The confirmation of a "Mente du …?" pick: whom to contact."""
+    if group is None:
+        lines = ["Så kender jeg ikke den rette gruppe.", ""] + _fallback_lines(fallback)
+        return Reply("\n".join(lines), kind="route-picked", data={"group": None})
+    lines = [f"Kontakt **{group.name}**: {_contact_text(group)}."]
+    if group.channel:
+        lines.append(f"Teams-kanal: {group.channel}")
+    lines += ["", "Tak – jeg husker valget, så lignende behov finder vej hertil næste gang."]
+    body = [c.heading(f"Kontakt {group.name}"), _group_block(group)]
+    return Reply("\n".join(lines), c.card(body, fallback="\n".join(lines)), kind="route-picked",
+                 data={"group": group.id}, summary=f"Kontakt {group.name}.")
 
 
 def answer_reply(answer: Answer) -> Reply:
@@ -145,7 +180,8 @@ def answer_reply(answer: Answer) -> Reply:
             for h in answer.hits[1:]]))
     for hit in answer.related[:2]:
         actions.append(c.submit(f"Læs om: {_short(hit.section or hit.title)}", {"action": "show_chunk", "chunk_id": hit.chunk_id}))
-    actions.append(c.submit("Find en temagruppe", {"action": "route", "need": question}))
+    # The passage's section says what the question is about: routed together, they give one recommendation.
+    actions.append(c.submit("Find en temagruppe", {"action": "route", "need": question, "section": best.section[:300]}))
     body.append({"type": "ActionSet", "actions": [
         c.submit("👍 Brugbart", {"action": "feedback", "rating": 1, "question": question, "chunk_ids": chunk_ids}),
         c.submit("👎 Ikke brugbart", {"action": "feedback", "rating": -1, "question": question, "chunk_ids": chunk_ids}),

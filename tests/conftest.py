@@ -49,7 +49,8 @@ def assistant(fake_index, tmp_path):
     from bot.assistant import Assistant, Limits
     from bot.content import load_dialogues, load_theme_groups
     from bot.feedback import FeedbackLog
-    from bot.routing import Router, RoutingPolicy
+    from bot.routing import Router
+    from tests.test_routing import FAKE, empty_domain
     from bot.services import topics_of
     from bot.state import SqliteStorage, StateStore
 
@@ -57,7 +58,7 @@ def assistant(fake_index, tmp_path):
     return Assistant(
         answerer=Answerer(fake_index, AnswerPolicy(min_dense=0.99, min_dense_with_words=0.0, min_coverage=0.5,
                                                  min_evidence=None)),
-        router=Router(groups, FakeEmbedder(), RoutingPolicy(min_score=0.3, min_margin=0.05, ambiguity_gap=0.1, off_topic_margin=-1.0)),
+        router=Router(groups, FakeEmbedder(), FAKE, domain=empty_domain()),
         groups=groups,
         dialogues=load_dialogues(FIXTURES / "knowledge" / "dialogues.yaml"),
         state=StateStore(SqliteStorage(tmp_path / "state.sqlite3")),

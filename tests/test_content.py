@@ -30,6 +30,8 @@ def test_bundled_content_is_valid():
      r"theme_groups\[0\].contact.email: is not an e-mail"),
     ("theme_groups:\n  - {id: a, name: A, description: D}", r"theme_groups\[0\].contact: must be a mapping"),
     ("theme_groups: [\n", "not valid YAML"),
+    ("theme_groups:\n  - {id: a, name: A, description: D, contact: {name: N}, examples: [kort, " + "x" * 301 + "]}",
+     r"theme_groups\[0\].examples\[1\]: is 301 characters"),
 ])
 def test_broken_theme_groups_name_file_and_key(tmp_path, text, key):
     path = tmp_path / "groups.yaml"
