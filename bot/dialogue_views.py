@@ -131,12 +131,15 @@ def answer_ack_reply(name: str, position: int, count: int) -> Reply:
 
 
 def status_reply(dialogue_set: DialogueSet, info: dict) -> Reply:
-    if info.get("anonymous"):
+    if not info["count_here"]:
+        who = "Ingen har svaret endnu"
+    elif info.get("anonymous"):
         who = f"{info['count_here']} har svaret (anonym dialog, så ingen navne)"
     else:
-        who = f"{info['count_here']} har svaret: {', '.join(info['people_here'])}" if info["people_here"] else "ingen har svaret endnu"
-    text = (f"**{dialogue_set.title}** – spørgsmål {info['position']} af {info['total']}: {who}. "
-            f"{info['answers_total']} svar i alt. Facilitator: {info['facilitator']}.")
+        who = f"{info['count_here']} har svaret: {', '.join(info['people_here'])}"
+    text = (f"**{dialogue_set.title}** – spørgsmål {info['position']} af {info['total']}. "
+            f"{info['answers_here']} svar her. {who}. {info['answers_total']} svar i alt. "
+            f"Facilitator: {info['facilitator']}.")
     return Reply(text, kind="dialogue-status", data=info)
 
 
