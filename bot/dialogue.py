@@ -67,7 +67,9 @@ def add_answer(state: dict, person: Person, text: str, now: float | None = None,
         raise DialogueRefused("Dit svar var tomt. Skriv dit svar i feltet eller som en besked.")
     position = state["position"] if position is None else position
     answers = state["answers"].setdefault(str(position), [])
-    entry = {"user_id": person.id, "name": person.name, "text": text, "at": now or time.time(), "via": via}
+    # Anonymous: the name is never stored; the id stays so that a person can correct their own answer.
+    name = "" if state.get("anonymous") else person.name
+    entry = {"user_id": person.id, "name": name, "text": text, "at": now or time.time(), "via": via}
     if message_id:
         entry["message_id"] = message_id
     if via == "card":

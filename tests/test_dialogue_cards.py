@@ -135,6 +135,8 @@ async def test_anonymous_mode_hides_names_everywhere(assistant):
     await assistant.handle(turn("Også hemmeligt", user="cy", name="Cy"))
     [status] = await assistant.handle(turn("status"))
     assert "2 har svaret" in status.text and "Bo" not in status.text and "Cy" not in status.text
+    running = await assistant.dialogue.running(turn())
+    assert [a["name"] for a in running["answers"]["0"]] == ["", ""]     # names are not even stored
     *_, summary, markdown = await assistant.handle(turn("afslut"))
     for reply in (summary, markdown):
         shown = f"{reply.card} {reply.text} {reply.data}".replace("Bolder", "")

@@ -136,3 +136,20 @@ def test_allowed_tenants_setting():
     assert load_config({"MicrosoftAppTenantId": "t-1"}).allowed_tenants == ()   # MultiTenant: no default
     with pytest.raises(ConfigError, match="SPARRING_ALLOWED_TENANTS"):
         load_config({"SPARRING_ALLOWED_TENANTS": "ok, not a tenant!"})
+
+
+def test_startup_warns_when_every_tenant_is_answered(assistant, caplog):
+    import logging
+
+    from bot.app import create_app
+    from bot.services import Services
+
+    services = Services(assistant=assistant, index=None, storage=None, feedback=None)
+    with caplog.at_level(logging.WARNING, logger="sparringsbot.app"):
+        create_app(load_config({"MicrosoftAppId": "app", "MicrosoftAppPassword": "x"}), services, retention=False)
+    assert any(getattr(r, "event", "") == "all_tenants" for r in caplog.records)
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="sparringsbot.app"):
+        create_app(load_config({"MicrosoftAppId": "app", "MicrosoftAppPassword": "x", "MicrosoftAppType": "SingleTenant",
+                                "MicrosoftAppTenantId": "t-1"}), services, retention=False)
+    assert not any(getattr(r, "event", "") == "all_tenants" for r in caplog.records)
