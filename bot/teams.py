@@ -109,9 +109,16 @@ def to_activity(reply: Reply) -> Activity:
     # `summary` is what notifications and the chat list show; the card's fallbackText holds the Markdown.
     return Activity(
         type=ActivityTypes.message,
-        summary=reply.summary or None,
+        summary=reply.summary or _first_line(reply.text) or None,
         attachments=[Attachment(content_type=CARD_CONTENT_TYPE, content=dict(reply.card))],
     )
+
+
+def _first_line(markdown: str, limit: int = 200) -> str:
+    """A notification line for a card without its own summary: the first line of its text, unmarked."""
+    line = next((l.strip() for l in markdown.splitlines() if l.strip()), "")
+    line = re.sub(r"[*_`#>]+", "", line).strip()
+    return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
 class SparringsBot(ActivityHandler):

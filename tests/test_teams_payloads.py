@@ -45,6 +45,8 @@ def _problems(name: str, original: dict, status: int, payload, replies: list[dic
     for reply in messages:
         if (reply.get("text") or "").strip() and reply.get("attachments"):
             problems.append("text beside a card (Teams splits it in two)")
+        if reply.get("attachments") and not (reply.get("summary") or "").strip():
+            problems.append("card without summary (notifications would say only 'sent a card')")
         if "<at>" in (reply.get("text") or ""):
             problems.append("echoes an <at> mention")
         if (reply.get("conversation") or {}).get("id") not in (None, original["conversation"]["id"]):
