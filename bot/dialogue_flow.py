@@ -12,6 +12,7 @@ from .state import StateStore, conversation_key
 MOVED_ON = "I er gået videre til næste spørgsmål."
 WENT_BACK = "I er gået tilbage til et tidligere spørgsmål."
 FINISHED = "Dialogen er afsluttet."
+MOVED_AWAY = "I er gået videre til et andet spørgsmål."
 
 
 def _refused(refused: engine.DialogueRefused) -> list[Reply]:
@@ -154,9 +155,10 @@ class DialogueFlow:
                 return current, None
             dialogue_set = engine.find_set(self.dialogues, current["set_id"])
             outcome["set"] = dialogue_set
-            if not 0 <= position < len(dialogue_set.questions) or position > max(current.get("reached", 0), current["position"]):
-                outcome["stale"] = current
-                return current, None
+            if position != current["position"]:
+                # The card of a question the dialogue has left (its card is closed for everyone).
+                outcome["moved"] = True
+                return current, current   # unchanged: no write
             engine.add_answer(current, person, text, position=position, via="card")
             return current, current
 
@@ -168,11 +170,15 @@ class DialogueFlow:
             return [Reply("Det kort hører til en dialog, der er afsluttet. Skriv **dialog** for at starte en ny.",
                           kind="dialogue-refused")] if not turn.invoke else [self._stale_card(value, position)]
         dialogue_set = outcome["set"]
+        if outcome.get("moved"):
+            if turn.invoke and 0 <= position < len(dialogue_set.questions):
+                return [dv.closed_reply(dialogue_set, position, MOVED_AWAY, state)]
+            return [Reply(f"{MOVED_AWAY} Svar på det spørgsmål, I er ved nu.", kind="dialogue-refused")]
         update = dv.card_update(dialogue_set, state, position, turn.is_group)
         if turn.invoke:
             mine = dv.question_card(dialogue_set, state, position,
-                                    dv.FACILITATOR if person.id == state["facilitator"]["id"] and position == state["position"]
-                                    else dv.EVERYONE, viewer_id=person.id)
+                                    dv.FACILITATOR if person.id == state["facilitator"]["id"] else dv.EVERYONE,
+                                    viewer_id=person.id)
             personal = Reply(mine["fallbackText"], mine, kind="dialogue-card", replaces_clicked=True,
                              summary="Dit svar er gemt – du kan rette det.")
             return [personal] + ([update] if update else [])

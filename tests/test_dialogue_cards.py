@@ -178,3 +178,15 @@ async def test_feedback_click_replaces_buttons_with_thanks(assistant):
 async def test_unknown_verb_is_not_a_question(assistant):
     [reply] = await assistant.handle(turn(value={"unknown_verb": "food"}, invoke=True))
     assert "Den knap kender jeg ikke" in reply.text
+
+
+async def test_answer_on_the_card_of_a_question_left_behind(assistant):
+    reply = await start(assistant)
+    data = dict(send_svar(reply.card)["data"], answer="Sent svar")
+    await assistant.handle(turn("næste"))
+    [closed] = await assistant.handle(turn(value=data, user="bo", name="Bo", invoke=True))
+    assert closed.replaces_clicked and "gået videre" in str(closed.card) and not actions(closed.card)
+    [refused] = await assistant.handle(turn(value=data, user="bo", name="Bo"))
+    assert refused.kind == "dialogue-refused"
+    [status] = await assistant.handle(turn("status"))
+    assert status.data["answers_total"] == 0
