@@ -183,7 +183,8 @@ class DialogueFlow:
                              summary="Dit svar er gemt – du kan rette det.")
             return [personal] + ([update] if update else [])
         # Action.Submit: the clicked card is the shared one; Teams shows the same card to everyone.
-        ack = Reply(f"Tak, {person.name} – dit svar er gemt (spørgsmål {position + 1}). Du kan rette det i kortet.",
+        thanks = "Tak" if state.get("anonymous") else f"Tak, {person.name}"   # a group chat sees this line
+        ack = Reply(f"{thanks} – dit svar er gemt (spørgsmål {position + 1}). Du kan rette det i kortet.",
                     kind="dialogue-ack", data={"position": position + 1})
         if update is not None:
             return [update, ack]
