@@ -142,7 +142,7 @@ class Assistant:
         if name == "empty":
             running = await self.dialogue.running(turn)
             if running:
-                return [views.text_reply("Jeg kan kun læse tekst. Skriv dit svar som en almindelig besked.")]
+                return [views.text_reply("Jeg kan kun læse tekst. Skriv dit svar i spørgsmålets felt eller som en besked.")]
             return [views.text_reply("Jeg kan kun læse tekst. Skriv dit spørgsmål som en besked, eller skriv **hjælp**.")]
         # Plain text: an answer inside a dialogue, otherwise a question.
         if await self.dialogue.running(turn):
@@ -213,7 +213,12 @@ class Assistant:
 
     async def forget_message(self, conversation_id: str, message_id: str) -> None:
         """A message was deleted in Teams: its text leaves the feedback log and the running dialogue."""
-        removed = await self.dialogue.forget_message(conversation_id, message_id)
-        if self.feedback:
-            removed += await self.feedback.forget_message(conversation_id, message_id)
+        try:
+            removed = await self.dialogue.forget_message(conversation_id, message_id)
+            if self.feedback:
+                removed += await self.feedback.forget_message(conversation_id, message_id)
+        except (StateUnavailable, StateConflict) as exc:
+            # Nobody waits for an answer to a deletion; the retention purge removes the text later.
+            log.error("could not forget a deleted message: %s", type(exc).__name__, extra={"event": "state_error"})
+            return
         log.info("deleted message forgotten", extra={"event": "message_deleted", "removed": removed})
