@@ -7,7 +7,7 @@ from index.chunking import PATH_SEPARATOR
 
 from . import cards as c
 from .answering import Answer
-from .content import DialogueSet, Fallback, ThemeGroup
+from .content import Fallback, ThemeGroup
 from .model import Reply
 
 COMMANDS_HELP = [
