@@ -68,9 +68,10 @@ def submit(title: str, data: dict[str, Any], style: str | None = None) -> dict:
 def execute(title: str, verb: str, data: dict[str, Any], style: str | None = None) -> dict:
     """A Universal Actions button (invoke adaptiveCard/action): the bot can answer with a card that replaces it.
 
-    Clients without Action.Execute fall back to Action.Submit with the same data, so data carries everything.
+    Clients without Action.Execute use the Action.Submit fallback: the same data, so data carries everything.
     """
-    action: dict[str, Any] = {"type": "Action.Execute", "title": title, "verb": verb, "data": data}
+    action: dict[str, Any] = {"type": "Action.Execute", "title": title, "verb": verb, "data": data,
+                              "fallback": submit(title, data, style)}
     if style:
         action["style"] = style
     return action

@@ -63,9 +63,10 @@ def question_card(dialogue_set: DialogueSet, state: dict, position: int, view: s
     result = c.card(body, actions, fallback)
     # Universal Actions: the facilitator's and the answerers' Teams fetch their own view of the card.
     users = [state["facilitator"]["id"]] + [u for u in engine.answerers(state, position) if u != state["facilitator"]["id"]]
-    result["refresh"] = {"action": c.execute("Opdater", "refresh", {"action": "dialogue_refresh", "dialogue": state.get("token", ""),
-                                                                   "set": dialogue_set.id, "position": position}),
-                         "userIds": users[:MAX_REFRESH_USERS]}
+    refresh = c.execute("Opdater", "refresh", {"action": "dialogue_refresh", "dialogue": state.get("token", ""),
+                                               "set": dialogue_set.id, "position": position})
+    refresh.pop("fallback")   # refresh is Universal Actions only; older clients just show the card
+    result["refresh"] = {"action": refresh, "userIds": users[:MAX_REFRESH_USERS]}
     return result
 
 
