@@ -54,6 +54,7 @@ def message_text(activity: Activity) -> str:
     text = activity.text or ""
     recipient_id = getattr(activity.recipient, "id", None)
     bot_names = {(getattr(activity.recipient, "name", None) or "").strip().casefold()} - {""}
+    mentioned_bot, removed = False, []
     for entity in activity.entities or []:
         props = getattr(entity, "additional_properties", None) or {}
         if (getattr(entity, "type", "") or "").lower() != "mention":
@@ -61,17 +62,27 @@ def message_text(activity: Activity) -> str:
         mentioned = props.get("mentioned") or {}
         if not isinstance(mentioned, dict) or not recipient_id or mentioned.get("id") != recipient_id:
             continue
-        if isinstance(props.get("text"), str) and props["text"]:
+        if isinstance(props.get("text"), str) and props["text"] and props["text"] in text:
             text = text.replace(props["text"], " ")
+            removed.append(props["text"])
+        mentioned_bot = True
         if isinstance(mentioned.get("name"), str) and mentioned["name"].strip():
             bot_names.add(mentioned["name"].strip().casefold())
 
     def tag(match: re.Match) -> str:
         inner = match.group(1)
-        return " " if html.unescape(inner).strip().casefold() in bot_names else inner
+        if html.unescape(inner).strip().casefold() in bot_names:
+            removed.append(inner)
+            return " "
+        return inner
 
-    text = _AT_TAG_RE.sub(tag, text)
-    return " ".join(html.unescape(text).split())
+    text = " ".join(html.unescape(_AT_TAG_RE.sub(tag, text)).split())
+    if mentioned_bot and not removed:
+        # Some clients send the mention as plain text ("Sparringsbot hjælp"): drop a leading bot name.
+        for name in sorted(bot_names, key=len, reverse=True):
+            if text[:len(name)].casefold() == name and (len(text) == len(name) or not text[len(name)].isalnum()):
+                return text[len(name):].lstrip(" ,:;-")
+    return text
 
 
 def turn_from_activity(activity: Activity, value: Any = None, invoke: bool = False) -> Turn:

@@ -29,6 +29,9 @@ def mention(text, entity_text=None, name="Chat SDK Demo", bot_id=BOT.id, recipie
     (mention("<at>Sparring</at> status", name="Sparring"), "status"),
     # another person's mention keeps the name; the bot's goes
     (mention("<at>Chat SDK Demo</at> spørg <at>Bo Berg</at> om GDPR"), "spørg Bo Berg om GDPR"),
+    # the mention arrives as plain text (no <at> tags): the leading bot name goes, nothing else
+    (mention("Chat SDK Demo: hjælp"), "hjælp"),
+    (mention("<at>Chat SDK Demo</at> Chat SDK Demo er god", "<at>Chat SDK Demo</at>"), "Chat SDK Demo er god"),
     # a mention of someone else with the bot's id missing: nothing stripped but the tags
     (Activity(type="message", text="<at>Bo</at> hej", recipient=BOT), "Bo hej"),
 ])
