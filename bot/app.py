@@ -11,12 +11,14 @@ from .config import BotConfig
 from .privacy import retention_task
 from .services import Services, build_services
 from .teams import Credentials, TeamsAdapter
+from .tenants import TenantGuard
 
 log = logging.getLogger("sparringsbot.app")
 
 ADAPTER = web.AppKey("adapter", TeamsAdapter)
 SERVICES = web.AppKey("services", Services)
 CONFIG = web.AppKey("config", BotConfig)
+TENANTS = web.AppKey("tenants", TenantGuard)
 
 
 def _problem(status: int, reason: str) -> web.Response:
@@ -83,6 +85,11 @@ async def messages(request: web.Request) -> web.Response:
     reason = validate_activity(body)
     if reason:
         return _problem(400, reason)
+    refusal = request.app[TENANTS].refusal(body)
+    if refusal:
+        # Before authentication and the bot: nothing of another organisation's message is run or stored.
+        log.info("tenant refused", extra={"event": "tenant_refused", "reason": refusal})
+        return _problem(403, "this service does not answer that tenant")
     try:
         status, payload = await request.app[ADAPTER].process(body, request.headers.get("Authorization", ""))
     except PermissionError:
@@ -126,6 +133,10 @@ def create_app(config: BotConfig, services: Services | None = None, retention: b
         log.warning("MicrosoftAppId is not set: accepting UNAUTHENTICATED requests (local testing only). "
                     "Set MicrosoftAppId and MicrosoftAppPassword before exposing this service.",
                     extra={"event": "anonymous_mode"})
+    app[TENANTS] = TenantGuard(config.allowed_tenants)
+    if not app[TENANTS].restricted and config.app_id:
+        log.warning("SPARRING_ALLOWED_TENANTS is not set: answering Teams users of EVERY tenant that installs the app. "
+                    "Set it to your organisation's tenant id.", extra={"event": "all_tenants"})
     app.router.add_post("/api/messages", messages)
     app.router.add_get("/healthz", healthz)
 

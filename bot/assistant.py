@@ -5,17 +5,19 @@ import asyncio
 import logging
 import time
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol, Sequence
 
-from . import dialogue as engine
-from . import views
-from .answering import Answerer
+from index.search import Hit
+
+from . import dialogue_views, views
+from .answering import Answer, Answerer
 from .commands import Command, parse
 from .content import DialogueSet, ThemeGroups
+from .dialogue_flow import DialogueFlow
 from .logs import CONTENT_LOGGER
 from .model import Reply, Turn
-from .state import StateConflict, StateStore, StateUnavailable, conversation_key
+from .state import StateConflict, StateStore, StateUnavailable
 
 log = logging.getLogger("sparringsbot.assistant")
 content_log = logging.getLogger(CONTENT_LOGGER)   # message text: only with SPARRING_LOG_CONTENT=true
@@ -28,9 +30,12 @@ class Router(Protocol):
 
 
 class Feedback(Protocol):
-    async def record_feedback(self, conversation_id: str, question: str, chunk_ids: list[str], rating: int) -> None: ...
+    async def record_feedback(self, conversation_id: str, question: str, chunk_ids: list[str], rating: int,
+                              message_id: str = "") -> None: ...
 
-    async def record_unanswered(self, conversation_id: str, question: str) -> None: ...
+    async def record_unanswered(self, conversation_id: str, question: str, message_id: str = "") -> None: ...
+
+    async def forget_message(self, conversation_id: str, message_id: str) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -77,6 +82,10 @@ class Assistant:
         self.learn_refresh_seconds = 30.0
         self._learned_at = time.monotonic()   # the router starts with the learned examples so far
 
+    @property
+    def dialogue(self) -> DialogueFlow:
+        return DialogueFlow(self.state, self.dialogues)   # follows a replaced state store (tests)
+
     def welcome(self) -> list[Reply]:
         return [views.welcome_reply()]
 
@@ -115,11 +124,15 @@ class Assistant:
         if name in ("route_pick", "route_feedback"):
             return [await self._route_signal(command, turn)]
         if name == "dialog_list":
-            return [views.dialogue_list_reply(self.dialogues)]
+            return [dialogue_views.list_reply(self.dialogues)]
         if name == "dialog_start":
-            return await self._start_dialogue(turn, int(command.arg))
+            return await self.dialogue.start(turn, int(command.arg), bool(command.value.get("anonymous")))
         if name in ("next", "back", "skip", "status", "finish"):
-            return await self._control_dialogue(turn, name)
+            return await self.dialogue.control(turn, name)
+        if name == "dialogue_answer":
+            return await self.dialogue.answer_card(turn, command.value)
+        if name == "dialogue_refresh":
+            return await self.dialogue.refresh(turn, command.value)
         if name == "ask":
             return await self.ask(command.arg, turn) if command.arg.strip() else [
                 views.text_reply("Skriv dit spørgsmål efter **spørg**, fx *spørg hvordan finansierer kommuner innovation?*")]
@@ -131,13 +144,13 @@ class Assistant:
         if name == "unknown_action":
             return [views.text_reply("Den knap kender jeg ikke (måske er kortet gammelt). Skriv **hjælp** for at se, hvad jeg kan.")]
         if name == "empty":
-            running = await self.state.get(self._key(turn))
+            running = await self.dialogue.running(turn)
             if running:
-                return [views.text_reply("Jeg kan kun læse tekst. Skriv dit svar som en almindelig besked.")]
+                return [views.text_reply("Jeg kan kun læse tekst. Skriv dit svar i spørgsmålets felt eller som en besked.")]
             return [views.text_reply("Jeg kan kun læse tekst. Skriv dit spørgsmål som en besked, eller skriv **hjælp**.")]
         # Plain text: an answer inside a dialogue, otherwise a question.
-        if await self.state.get(self._key(turn)):
-            return await self._answer_in_dialogue(turn, command.arg)
+        if await self.dialogue.running(turn):
+            return await self.dialogue.answer_message(turn, command.arg, lambda: self.ask(command.arg, turn))
         return await self.ask(command.arg, turn)
 
     # --- ask and route -------------------------------------------------------------------------------
@@ -146,10 +159,10 @@ class Assistant:
         # Search is CPU-bound (embedding); a thread keeps other conversations responsive.
         answer = await asyncio.to_thread(self.answerer.ask, question)
         if answer.answered:
-            return [views.answer_reply(answer)]
+            return [views.answer_reply(answer, message_id=turn.message_id if turn else "")]
         if answer.reason == "no-match" and self.feedback and turn is not None:
             try:
-                await self.feedback.record_unanswered(turn.conversation_id, question)
+                await self.feedback.record_unanswered(turn.conversation_id, question, turn.message_id)
             except StateUnavailable:
                 log.error("could not record an unanswered question", extra={"event": "feedback_error"})
         # Routing embeds the question too: off the event loop, like search.
@@ -226,95 +239,46 @@ class Assistant:
             return [views.text_reply("Den feedback kunne jeg ikke læse.")]
         chunk_ids = [str(c)[:100] for c in value.get("chunk_ids", []) if isinstance(c, (str, int))][:10] \
             if isinstance(value.get("chunk_ids"), list) else []
+        question = str(value.get("question", ""))[:1000]
+        message_id = str(value.get("message_id", ""))[:200]
         if self.feedback:
-            await self.feedback.record_feedback(turn.conversation_id, str(value.get("question", ""))[:1000], chunk_ids, rating)
+            await self.feedback.record_feedback(turn.conversation_id, question, chunk_ids, rating, message_id)
         thanks = "Tak for din feedback – godt at det kunne bruges!" if rating > 0 else \
             "Tak for din feedback. Vi bruger den til at finde huller i materialet."
-        return [views.text_reply(thanks, "feedback")]
+        rated = self._rated_card(question, chunk_ids, rating, message_id)
+        if turn.invoke or turn.reply_to_id:
+            return [rated]   # the card changes in place: no extra message
+        return [rated, views.text_reply(thanks, "feedback")]
 
-    # --- dialogue ------------------------------------------------------------------------------------
+    def _rated_card(self, question: str, chunk_ids: list[str], rating: int, message_id: str) -> Reply:
+        """The answer card again, its 👍/👎 replaced by the thank-you (rebuilt from the shown passages)."""
+        chunks = [chunk for chunk in (self.answerer.searcher.chunk(c) for c in chunk_ids) if chunk is not None]
+        if not chunks or len(chunks) != len(chunk_ids):
+            return views.feedback_thanks_reply(rating)
+        hits = tuple(Hit(rank, ch.id, ch.doc_id, ch.title, ch.section, ch.text, 0.0, 0.0, 0.0)
+                     for rank, ch in enumerate(chunks, start=1))
+        answer = Answer(question, True, self.answerer.short_answer(question, hits[0]), hits,
+                        related=Answerer._related(hits))
+        rebuilt = views.answer_reply(answer, rated=rating, message_id=message_id)
+        return replace(rebuilt, replaces_clicked=True)
 
-    @staticmethod
-    def _key(turn: Turn) -> str:
-        return conversation_key(turn.conversation_id, "dialogue")
+    # --- Teams message ids -----------------------------------------------------------------------------
 
-    @staticmethod
-    def _person(turn: Turn) -> engine.Person:
-        return engine.Person(turn.user_id, (turn.user_name or "Deltager").strip()[:100] or "Deltager")
-
-    async def _start_dialogue(self, turn: Turn, number: int) -> list[Reply]:
-        if not 1 <= number <= len(self.dialogues):
-            return [views.text_reply(f"Der findes ikke et spørgsmålssæt nummer {number}. Vælg mellem 1 og "
-                                     f"{len(self.dialogues)} – skriv **dialog** for at se dem.")]
-        chosen = self.dialogues[number - 1]
-
-        def begin(current: dict | None):
-            if current:
-                return current, None
-            fresh = engine.start(chosen, self._person(turn))
-            return fresh, fresh
-
-        started = await self.state.update(self._key(turn), begin)
-        if started is None:
-            return [views.text_reply("Der er allerede en dialog i gang i denne samtale. Skriv **status** for at se den, "
-                                     "eller **afslut** for at afslutte den først.")]
-        intro = f"{self._person(turn).name} har startet dialogen **{chosen.title}**."
-        return [views.dialogue_step_reply(chosen, started, intro)]
-
-    async def _control_dialogue(self, turn: Turn, action: str) -> list[Reply]:
-        person = self._person(turn)
-        outcome: dict[str, Any] = {}
-
-        def apply(current: dict | None):
-            outcome.clear()
-            if not current:
-                outcome["none"] = True
-                return None, None
-            dialogue_set = engine.find_set(self.dialogues, current["set_id"])
-            outcome["set"] = dialogue_set
-            if action == "status":
-                outcome["status"] = engine.status(current, dialogue_set)
-                return current, None
-            if action == "finish":
-                engine.require_facilitator(current, person)
-                outcome["finished"] = current
-                return None, None
-            moved = engine.move(current, dialogue_set, person, -1 if action == "back" else 1, skip=action == "skip")
-            outcome["at_end"] = not moved
-            return current, current
-
+    async def remember(self, conversation_id: str, track: str, activity_id: str) -> None:
+        """Teams gave a sent message this id; a question card is updated in place through it later."""
         try:
-            state = await self.state.update(self._key(turn), apply)
-        except engine.DialogueRefused as refused:
-            return [views.text_reply(str(refused), "dialogue-refused")]
-        if outcome.get("none"):
-            return [views.text_reply("Der er ingen dialog i gang. Skriv **dialog** for at se spørgsmålssættene.")]
-        dialogue_set = outcome["set"]
-        if "status" in outcome:
-            return [views.dialogue_status_reply(dialogue_set, outcome["status"])]
-        if "finished" in outcome:
-            return views.dialogue_summary_reply(dialogue_set, outcome["finished"])
-        if outcome.get("at_end"):
-            return [views.text_reply("Det var det sidste spørgsmål. Skriv **afslut** for at få opsummeringen, "
-                                     "eller **tilbage** for at gå et spørgsmål tilbage.", "dialogue-end")]
-        return [views.dialogue_step_reply(dialogue_set, state)]
+            await self.dialogue.remember(conversation_id, track, activity_id)
+        except (StateUnavailable, StateConflict) as exc:
+            log.warning("could not keep a message id: %s", type(exc).__name__, extra={"event": "state_error"})
 
-    async def _answer_in_dialogue(self, turn: Turn, text: str) -> list[Reply]:
-        person = self._person(turn)
-        result: dict[str, Any] = {}
-
-        def record(current: dict | None):
-            result.clear()
-            if not current:
-                return None, None  # the dialogue ended meanwhile: treat the text as a question
-            result["count"] = engine.add_answer(current, person, text)
-            result["position"] = current["position"]
-            return current, current
-
+    async def forget_message(self, conversation_id: str, message_id: str) -> None:
+        """A message was deleted in Teams: its text leaves the feedback log and the running dialogue."""
         try:
-            state = await self.state.update(self._key(turn), record)
-        except engine.DialogueRefused as refused:
-            return [views.text_reply(str(refused), "dialogue-refused")]
-        if state is None:
-            return await self.ask(text, turn)
-        return [views.answer_ack_reply(person.name, result["position"], result["count"])]
+            removed = await self.dialogue.forget_message(conversation_id, message_id)
+            if self.feedback:
+                removed += await self.feedback.forget_message(conversation_id, message_id)
+        except (StateUnavailable, StateConflict) as exc:
+            # Nobody waits for an answer to a deletion; the retention purge removes the text later.
+            log.error("could not forget a deleted message: %s", type(exc).__name__, extra={"event": "state_error"})
+            return
+        log.info("deleted message forgotten", extra={"event": "message_deleted", "removed": removed})

@@ -65,6 +65,18 @@ def submit(title: str, data: dict[str, Any], style: str | None = None) -> dict:
     return action
 
 
+def execute(title: str, verb: str, data: dict[str, Any], style: str | None = None) -> dict:
+    """A Universal Actions button (invoke adaptiveCard/action): the bot can answer with a card that replaces it.
+
+    Clients without Action.Execute use the Action.Submit fallback: the same data, so data carries everything.
+    """
+    action: dict[str, Any] = {"type": "Action.Execute", "title": title, "verb": verb, "data": data,
+                              "fallback": submit(title, data, style)}
+    if style:
+        action["style"] = style
+    return action
+
+
 def show_card(title: str, body: list[dict]) -> dict:
     return {"type": "Action.ShowCard", "title": title, "card": {"type": "AdaptiveCard", "body": body}}
 

@@ -20,7 +20,7 @@ _EXACT = {
     "afslut": "finish", "slut": "finish", "stop": "finish",
 }
 _EXACT = {fold(k): v for k, v in _EXACT.items()}
-_DIALOG_N_RE = re.compile(r"^dialog\s*(?:nr\.?\s*)?(\d{1,3})$")
+_DIALOG_N_RE = re.compile(r"^dialog\s*(?:nr\.?\s*)?(\d{1,3})(\s+anonymt?)?$")
 _ROUTE_RE = re.compile(r"^hvem\s+kan\s+hj(?:a|e)lpe?\s+(?:mig\s+|os\s+)?(?:med|om)\b[\s:,-]*(.*)$", re.S)
 _ASK_RE = re.compile(r"^sp(?:o|ø)rg\b[\s:,-]*(.*)$", re.S)
 
@@ -29,7 +29,7 @@ _ASK_RE = re.compile(r"^sp(?:o|ø)rg\b[\s:,-]*(.*)$", re.S)
 class Command:
     name: str          # help | themes | groups | route | dialog_list | dialog_start | next | back | skip | status
                        # | finish | ask | text | feedback | show_chunk | empty | unknown_action
-                       # | route_pick | route_feedback
+                       # | route_pick | route_feedback | dialogue_answer | dialogue_refresh
     arg: str = ""
     value: Mapping[str, Any] = field(default_factory=dict)
 
@@ -49,7 +49,7 @@ def parse_text(text: str) -> Command:
         return Command(_EXACT[key])
     match = _DIALOG_N_RE.match(key)
     if match:
-        return Command("dialog_start", match.group(1))
+        return Command("dialog_start", match.group(1), value={"anonymous": True} if match.group(2) else {})
     if _ROUTE_RE.match(key):
         # Cut the original text at the same number of words to keep the user's spelling.
         prefix_words = len(key.split()) - len(_ROUTE_RE.match(key).group(1).split())
@@ -75,7 +75,7 @@ def parse(text: str, value: Mapping[str, Any] | None) -> Command:
             return Command(action, str(value.get("need", ""))[:MAX_VALUE_CHARS], value=value)
         if action == "ask":
             return Command("ask", str(value.get("question", ""))[:MAX_VALUE_CHARS])
-        if action in ("feedback", "show_chunk"):
+        if action in ("feedback", "show_chunk", "dialogue_answer", "dialogue_refresh"):
             return Command(action, value=value)
         if text.strip():
             return parse_text(text)

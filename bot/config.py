@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Mapping
@@ -35,6 +36,9 @@ SETTINGS: dict[str, tuple[str, str, Any, str]] = {
     "app_password": ("MicrosoftAppPassword", "microsoft_app_password", "", "Client secret of the app registration"),
     "app_type": ("MicrosoftAppType", "microsoft_app_type", "MultiTenant", "MultiTenant, SingleTenant or UserAssignedMSI"),
     "app_tenant_id": ("MicrosoftAppTenantId", "microsoft_app_tenant_id", "", "Tenant id (SingleTenant)"),
+    "allowed_tenants": ("SPARRING_ALLOWED_TENANTS", "allowed_tenants", "",
+                        "Comma-separated Entra tenant ids answered; others get 403 "
+                        "(default: MicrosoftAppTenantId when SingleTenant, else all)"),
     "openid_metadata_url": ("SPARRING_OPENID_METADATA_URL", "openid_metadata_url", "",
                             "Advanced: token signing keys of the channel (sovereign clouds, tests)"),
     "token_issuer": ("SPARRING_TOKEN_ISSUER", "token_issuer", "", "Advanced: expected token issuer with the above"),
@@ -61,6 +65,7 @@ class BotConfig:
     app_tenant_id: str = ""
     openid_metadata_url: str = ""
     token_issuer: str = ""
+    allowed_tenants: tuple[str, ...] = ()      # empty: every tenant (a warning at start-up with an app id)
 
     @property
     def data_dir(self) -> Path:
@@ -95,6 +100,22 @@ def _as_bool(name: str, value: Any) -> bool:
     if text in ("0", "false", "no", "nej", "off", ""):
         return False
     raise ConfigError(f"{name} must be true or false (got {value!r})")
+
+
+_TENANT_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.-]{0,99}$")
+
+
+def _as_tenants(name: str, value: Any) -> tuple[str, ...]:
+    items = value if isinstance(value, (list, tuple)) else str(value or "").split(",")
+    tenants = []
+    for item in items:
+        tenant = str(item).strip().lower()
+        if not tenant:
+            continue
+        if not _TENANT_RE.match(tenant):
+            raise ConfigError(f"{name} must be comma-separated tenant ids (got {str(item)!r})")
+        tenants.append(tenant)
+    return tuple(dict.fromkeys(tenants))
 
 
 def load_config(env: Mapping[str, str] | None = None, config_file: Path | None = None) -> BotConfig:
@@ -142,6 +163,10 @@ def load_config(env: Mapping[str, str] | None = None, config_file: Path | None =
     if app_type == "SingleTenant" and values["app_id"] and not values["app_tenant_id"]:
         raise ConfigError("MicrosoftAppTenantId is required when MicrosoftAppType=SingleTenant")
 
+    allowed_tenants = _as_tenants(names["allowed_tenants"], values["allowed_tenants"])
+    if not allowed_tenants and app_type == "SingleTenant" and values["app_tenant_id"]:
+        allowed_tenants = _as_tenants(names["app_tenant_id"], values["app_tenant_id"])
+
     return BotConfig(
         index=IndexSettings(knowledge_dir=knowledge_dir, data_dir=Path(str(values["data_dir"])),
                             embedder=str(values["embedder"]).strip()),
@@ -162,4 +187,5 @@ def load_config(env: Mapping[str, str] | None = None, config_file: Path | None =
         app_tenant_id=str(values["app_tenant_id"]).strip(),
         openid_metadata_url=str(values["openid_metadata_url"]).strip(),
         token_issuer=str(values["token_issuer"]).strip(),
+        allowed_tenants=allowed_tenants,
     )

@@ -1,6 +1,8 @@
 """The guided dialogue engine: pure state transitions over a JSON-ready dict."""
 from __future__ import annotations
 
+import secrets
+import textwrap
 import time
 from dataclasses import dataclass
 from typing import Any, Sequence
@@ -21,7 +23,11 @@ class Person:
     name: str
 
 
-def start(dialogue_set: DialogueSet, facilitator: Person, now: float | None = None) -> dict[str, Any]:
+MARKDOWN_WIDTH = 60            # Teams shows a code block without wrapping: short lines are never cut off
+
+
+def start(dialogue_set: DialogueSet, facilitator: Person, now: float | None = None,
+          anonymous: bool = False) -> dict[str, Any]:
     return {
         "set_id": dialogue_set.id,
         "facilitator": {"id": facilitator.id, "name": facilitator.name},
@@ -29,6 +35,10 @@ def start(dialogue_set: DialogueSet, facilitator: Person, now: float | None = No
         "answers": {},
         "skipped": [],
         "started_at": now or time.time(),
+        "anonymous": anonymous,
+        "token": secrets.token_hex(4),   # ties a question card to this dialogue (old cards are recognised)
+        "reached": 0,                    # the furthest question shown; later ones were never reached
+        "cards": {},                     # position -> id of the question card Teams returned
     }
 
 
@@ -45,16 +55,58 @@ def require_facilitator(state: dict, person: Person) -> None:
                               "Du er velkommen til at svare på spørgsmålet.")
 
 
-def add_answer(state: dict, person: Person, text: str, now: float | None = None) -> int:
-    """Record an answer to the current question; returns how many answers it now has."""
+def add_answer(state: dict, person: Person, text: str, now: float | None = None, position: int | None = None,
+               via: str = "message", message_id: str = "") -> int:
+    """Record an answer (to the current question unless position is given); returns how many it now has.
+
+    An answer sent with the card's input replaces the person's earlier card answer to that question:
+    the card says "du kan rette det". Messages add up, as people write in several messages.
+    """
     text = text.strip()[:MAX_ANSWER_CHARS]
     if not text:
-        raise DialogueRefused("Dit svar var tomt. Skriv dit svar som en almindelig besked.")
-    answers = state["answers"].setdefault(str(state["position"]), [])
+        raise DialogueRefused("Dit svar var tomt. Skriv dit svar i feltet eller som en besked.")
+    position = state["position"] if position is None else position
+    answers = state["answers"].setdefault(str(position), [])
+    # Anonymous: the name is never stored; the id stays so that a person can correct their own answer.
+    name = "" if state.get("anonymous") else person.name
+    entry = {"user_id": person.id, "name": name, "text": text, "at": now or time.time(), "via": via}
+    if message_id:
+        entry["message_id"] = message_id
+    if via == "card":
+        for index, old in enumerate(answers):
+            if old["user_id"] == person.id and old.get("via") == "card":
+                answers[index] = entry
+                return len(answers)
     if len(answers) >= MAX_ANSWERS_PER_QUESTION:
         raise DialogueRefused("Der er ikke plads til flere svar på dette spørgsmål.")
-    answers.append({"user_id": person.id, "name": person.name, "text": text, "at": now or time.time()})
+    answers.append(entry)
     return len(answers)
+
+
+def card_answer(state: dict, position: int, user_id: str) -> str:
+    """The person's answer given through the card at this question ("" when none)."""
+    for answer in state["answers"].get(str(position), []):
+        if answer["user_id"] == user_id and answer.get("via") == "card":
+            return answer["text"]
+    return ""
+
+
+def answerers(state: dict, position: int) -> list[str]:
+    """Ids of the people who answered this question, in order of first answer."""
+    return list(dict.fromkeys(a["user_id"] for a in state["answers"].get(str(position), [])))
+
+
+def forget_message(state: dict, message_id: str) -> int:
+    """Remove answers given in a message that was deleted in Teams; returns how many."""
+    removed = 0
+    for key, answers in list(state["answers"].items()):
+        kept = [a for a in answers if a.get("message_id") != message_id]
+        removed += len(answers) - len(kept)
+        if kept:
+            state["answers"][key] = kept
+        else:
+            del state["answers"][key]
+    return removed
 
 
 def move(state: dict, dialogue_set: DialogueSet, person: Person, step: int, skip: bool = False) -> bool:
@@ -69,6 +121,7 @@ def move(state: dict, dialogue_set: DialogueSet, person: Person, step: int, skip
     if target >= len(dialogue_set.questions):
         return False
     state["position"] = target
+    state["reached"] = max(state.get("reached", 0), target)
     return True
 
 
@@ -79,39 +132,68 @@ def status(state: dict, dialogue_set: DialogueSet) -> dict[str, Any]:
         "position": position + 1,
         "total": len(dialogue_set.questions),
         "answers_here": len(answers),
-        "people_here": sorted({a["name"] for a in answers}),
+        "people_here": [] if state.get("anonymous") else sorted({a["name"] for a in answers}),
+        "count_here": len(answerers(state, position)),
+        "anonymous": bool(state.get("anonymous")),
         "answers_total": sum(len(v) for v in state["answers"].values()),
         "facilitator": state["facilitator"]["name"],
     }
 
 
 def summary(state: dict, dialogue_set: DialogueSet) -> list[dict[str, Any]]:
-    """Every question with its answers grouped by person, in order of first answer."""
+    """Every question with its answers grouped by person, in order of first answer.
+
+    "status" per question: answered, skipped, unanswered (shown but no answers) or not_reached.
+    In anonymous mode "name" is empty and each person's answers stay together without a name.
+    """
+    anonymous = bool(state.get("anonymous"))
+    reached = max(state.get("reached", state["position"]), state["position"])
     result = []
     for index, question in enumerate(dialogue_set.questions):
         by_person: dict[str, dict[str, Any]] = {}
         for answer in state["answers"].get(str(index), []):
-            entry = by_person.setdefault(answer["user_id"], {"name": answer["name"], "answers": []})
+            entry = by_person.setdefault(answer["user_id"], {"name": "" if anonymous else answer["name"], "answers": []})
             entry["answers"].append(answer["text"])
-        result.append({"question": question.text, "skipped": index in state["skipped"] and not by_person,
+        if by_person:
+            status_ = "answered"
+        elif index in state["skipped"]:
+            status_ = "skipped"
+        elif index > reached:
+            status_ = "not_reached"
+        else:
+            status_ = "unanswered"
+        result.append({"question": question.text, "skipped": status_ == "skipped", "status": status_,
                        "people": list(by_person.values())})
     return result
 
 
+STATUS_TEXT = {"skipped": "Sprunget over.", "not_reached": "Nåede I ikke til.", "unanswered": "Ingen svar."}
+
+
+def _wrap(text: str, first: str = "", rest: str = "") -> list[str]:
+    return textwrap.wrap(text, MARKDOWN_WIDTH, initial_indent=first, subsequent_indent=rest,
+                         break_long_words=True, break_on_hyphens=False) or [first.rstrip()]
+
+
 def summary_markdown(state: dict, dialogue_set: DialogueSet) -> str:
+    """The summary as Markdown with short lines (readable in a Teams code block) and a heading per question."""
     started = time.strftime("%d-%m-%Y", time.localtime(state["started_at"]))
-    lines = [f"# Dialog: {dialogue_set.title}", "",
-             f"Facilitator: {state['facilitator']['name']} · Startet {started}", ""]
+    lines = _wrap(f"# {dialogue_set.title}")
+    lines += [""] + _wrap(f"Facilitator: {escape_markdown(state['facilitator']['name'])}") + [f"Startet {started}"]
+    if state.get("anonymous"):
+        lines.append("Anonym dialog: svarene står uden navne.")
+    lines.append("")
     if dialogue_set.source:
-        lines += [f"Kilde: {dialogue_set.source}", ""]
+        lines += _wrap(f"Kilde: {dialogue_set.source}") + [""]
     for number, item in enumerate(summary(state, dialogue_set), start=1):
-        lines.append(f"## {number}. {item['question']}")
-        lines.append("")
+        lines += [f"## Spørgsmål {number}", ""]
+        lines += _wrap(f"**{escape_markdown(item['question'])}**") + [""]
         if not item["people"]:
-            lines.append("_Sprunget over._" if item["skipped"] else "_Ingen svar._")
+            lines.append(f"_{STATUS_TEXT[item['status']]}_")
         for person in item["people"]:
             for text in person["answers"]:
-                lines.append(f"- **{escape_markdown(person['name'])}:** {escape_markdown(text)}")
+                prefix = f"- **{escape_markdown(person['name'])}:** " if person["name"] else "- "
+                lines += _wrap(prefix + escape_markdown(text), rest="  ")
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 

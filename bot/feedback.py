@@ -52,6 +52,15 @@ class FeedbackLog:
             "normalised TEXT, created_at REAL);"
             "CREATE TABLE IF NOT EXISTS route_feedback (id INTEGER PRIMARY KEY, conversation_id TEXT, message_id TEXT, "
             "need TEXT, group_id TEXT, rating INTEGER, created_at REAL);"))
+        self._run(self._add_message_ids)
+
+    @staticmethod
+    def _add_message_ids(db: sqlite3.Connection) -> None:
+        """Migrate older files: the Teams message id of the question (nullable), so a deleted one can be forgotten."""
+        for table in ("feedback", "unanswered"):
+            columns = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
+            if "message_id" not in columns:
+                db.execute(f"ALTER TABLE {table} ADD COLUMN message_id TEXT")
 
     def _run(self, work):
         try:
@@ -65,29 +74,45 @@ class FeedbackLog:
         except (sqlite3.Error, OSError) as exc:
             raise StateUnavailable(f"feedback store {self.path}: {type(exc).__name__}: {exc}") from None
 
-    def add_feedback(self, conversation_id: str, question: str, chunk_ids: list[str], rating: int) -> None:
+    def add_feedback(self, conversation_id: str, question: str, chunk_ids: list[str], rating: int,
+                     message_id: str = "") -> None:
         question = question[:MAX_QUESTION_CHARS]
         self._run(lambda db: db.execute(
-            "INSERT INTO feedback (conversation_id, question, normalised, chunk_ids, rating, created_at) VALUES (?,?,?,?,?,?)",
+            "INSERT INTO feedback (conversation_id, question, normalised, chunk_ids, rating, created_at, message_id) "
+            "VALUES (?,?,?,?,?,?,?)",
             (conversation_id, question, normalise_question(question), json.dumps(chunk_ids), 1 if rating > 0 else -1,
-             time.time())))
+             time.time(), message_id or None)))
 
-    def add_unanswered(self, conversation_id: str, question: str) -> None:
+    def add_unanswered(self, conversation_id: str, question: str, message_id: str = "") -> None:
         question = question[:MAX_QUESTION_CHARS]
         self._run(lambda db: db.execute(
-            "INSERT INTO unanswered (conversation_id, question, normalised, created_at) VALUES (?,?,?,?)",
-            (conversation_id, question, normalise_question(question), time.time())))
+            "INSERT INTO unanswered (conversation_id, question, normalised, created_at, message_id) VALUES (?,?,?,?,?)",
+            (conversation_id, question, normalise_question(question), time.time(), message_id or None)))
 
-    async def record_feedback(self, conversation_id: str, question: str, chunk_ids: list[str], rating: int) -> None:
-        await asyncio.to_thread(self.add_feedback, conversation_id, question, chunk_ids, rating)
+    def forget_message_sync(self, conversation_id: str, message_id: str) -> int:
+        """The question was deleted in Teams: its text goes; a rating keeps only its passages and vote."""
+        if not message_id:
+            return 0
+        return self._run(lambda db: db.execute(
+            "UPDATE feedback SET question = '', normalised = '' WHERE conversation_id = ? AND message_id = ?",
+            (conversation_id, message_id)).rowcount + db.execute(
+            "DELETE FROM unanswered WHERE conversation_id = ? AND message_id = ?", (conversation_id, message_id)).rowcount + db.execute(
+            "DELETE FROM route_feedback WHERE conversation_id = ? AND message_id = ?", (conversation_id, message_id)).rowcount)
 
-    async def record_unanswered(self, conversation_id: str, question: str) -> None:
-        await asyncio.to_thread(self.add_unanswered, conversation_id, question)
+    async def record_feedback(self, conversation_id: str, question: str, chunk_ids: list[str], rating: int,
+                              message_id: str = "") -> None:
+        await asyncio.to_thread(self.add_feedback, conversation_id, question, chunk_ids, rating, message_id)
+
+    async def record_unanswered(self, conversation_id: str, question: str, message_id: str = "") -> None:
+        await asyncio.to_thread(self.add_unanswered, conversation_id, question, message_id)
+
+    async def forget_message(self, conversation_id: str, message_id: str) -> int:
+        return await asyncio.to_thread(self.forget_message_sync, conversation_id, message_id)
 
     def report(self, limit: int = 10) -> Report:
         def work(db: sqlite3.Connection) -> Report:
             rated = db.execute(
-                "SELECT MIN(question), SUM(rating > 0), SUM(rating < 0) FROM feedback GROUP BY normalised "
+                "SELECT MIN(question), SUM(rating > 0), SUM(rating < 0) FROM feedback WHERE normalised != '' GROUP BY normalised "
                 "ORDER BY SUM(rating) ASC, SUM(rating < 0) DESC LIMIT ?", (limit,)).fetchall()
             unanswered = db.execute(
                 "SELECT MIN(question), COUNT(*), MAX(created_at) FROM unanswered GROUP BY normalised "

@@ -16,6 +16,9 @@ class Turn:
     value: Mapping[str, Any] | None = None   # data of a card button (Action.Submit / Action.Execute)
     is_group: bool = False                   # group chat or channel: several people may answer
     channel_id: str = "msteams"
+    message_id: str = ""                     # the activity id (Teams' message id)
+    reply_to_id: str = ""                    # the message a card button was clicked on, when Teams says
+    invoke: bool = False                     # an Action.Execute invoke: a card reply can replace the clicked card
 
 
 @dataclass(frozen=True)
@@ -24,6 +27,9 @@ class Reply:
 
     text: str
     card: Mapping[str, Any] | None = None
-    summary: str = ""                        # a short line shown above the card (Teams shows both)
+    summary: str = ""                        # notification / preview line; sent instead of text beside a card
     kind: str = "message"                    # message | answer | decline | route | dialogue | summary | error
     data: Mapping[str, Any] = field(default_factory=dict)   # structured content for `bot ask --json` and tests
+    replaces_clicked: bool = False           # the card replaces the card whose button was clicked (not posted)
+    update_id: str = ""                      # the card replaces this earlier message of the bot (not posted)
+    track: str = ""                          # tell the assistant the id Teams gives this message ("dialogue")

@@ -46,21 +46,46 @@ class Credentials:
 
 
 def message_text(activity: Activity) -> str:
-    """The message without the bot's own @mention; other mentions keep the person's name."""
+    """The message without the bot's own @mention; other mentions keep the person's name.
+
+    Teams does not always put the mention's `text` in the entity (payloads 07 and 53): then the
+    <at>…</at> tag that holds the bot's name (the recipient's, or the entity's `mentioned.name`) goes.
+    """
     text = activity.text or ""
     recipient_id = getattr(activity.recipient, "id", None)
+    bot_names = {(getattr(activity.recipient, "name", None) or "").strip().casefold()} - {""}
+    mentioned_bot, removed = False, []
     for entity in activity.entities or []:
         props = getattr(entity, "additional_properties", None) or {}
         if (getattr(entity, "type", "") or "").lower() != "mention":
             continue
         mentioned = props.get("mentioned") or {}
-        if isinstance(mentioned, dict) and mentioned.get("id") == recipient_id and isinstance(props.get("text"), str):
+        if not isinstance(mentioned, dict) or not recipient_id or mentioned.get("id") != recipient_id:
+            continue
+        if isinstance(props.get("text"), str) and props["text"] and props["text"] in text:
             text = text.replace(props["text"], " ")
-    text = _AT_TAG_RE.sub(lambda m: m.group(1), text)
-    return " ".join(html.unescape(text).split())
+            removed.append(props["text"])
+        mentioned_bot = True
+        if isinstance(mentioned.get("name"), str) and mentioned["name"].strip():
+            bot_names.add(mentioned["name"].strip().casefold())
+
+    def tag(match: re.Match) -> str:
+        inner = match.group(1)
+        if html.unescape(inner).strip().casefold() in bot_names:
+            removed.append(inner)
+            return " "
+        return inner
+
+    text = " ".join(html.unescape(_AT_TAG_RE.sub(tag, text)).split())
+    if mentioned_bot and not removed:
+        # Some clients send the mention as plain text ("Sparringsbot hjælp"): drop a leading bot name.
+        for name in sorted(bot_names, key=len, reverse=True):
+            if text[:len(name)].casefold() == name and (len(text) == len(name) or not text[len(name)].isalnum()):
+                return text[len(name):].lstrip(" ,:;-")
+    return text
 
 
-def turn_from_activity(activity: Activity, value: Any = None) -> Turn:
+def turn_from_activity(activity: Activity, value: Any = None, invoke: bool = False) -> Turn:
     conversation = activity.conversation
     conversation_type = getattr(conversation, "conversation_type", None) or ""
     sender = activity.from_property or ChannelAccount(id="unknown")
@@ -73,38 +98,99 @@ def turn_from_activity(activity: Activity, value: Any = None) -> Turn:
         value=raw_value if isinstance(raw_value, dict) else None,
         is_group=bool(getattr(conversation, "is_group", False)) or conversation_type in ("groupChat", "channel"),
         channel_id=activity.channel_id or "msteams",
+        message_id=activity.id or "",
+        reply_to_id=activity.reply_to_id or "",
+        invoke=invoke,
     )
+
+
+def is_personal(activity: Activity) -> bool:
+    """A one-to-one chat. Teams sends group chats and meetings without conversationType, with isGroup."""
+    conversation = activity.conversation
+    conversation_type = getattr(conversation, "conversation_type", None)
+    if conversation_type:
+        return conversation_type == "personal"
+    return not getattr(conversation, "is_group", False)
 
 
 def to_activity(reply: Reply) -> Activity:
     if reply.card is None:
         return Activity(type=ActivityTypes.message, text=reply.text, text_format="markdown")
+    # No `text` beside the card: Teams would split it into two messages (and return no id to update).
+    # `summary` is what notifications and the chat list show; the card's fallbackText holds the Markdown.
     return Activity(
         type=ActivityTypes.message,
-        text=reply.summary or None,
-        summary=reply.summary or None,
+        summary=reply.summary or _first_line(reply.text) or None,
         attachments=[Attachment(content_type=CARD_CONTENT_TYPE, content=dict(reply.card))],
     )
+
+
+def _first_line(markdown: str, limit: int = 200) -> str:
+    """A notification line for a card without its own summary: the first line of its text, unmarked."""
+    line = next((l.strip() for l in markdown.splitlines() if l.strip()), "")
+    line = re.sub(r"[*_`#>]+", "", line).strip()
+    return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
 class SparringsBot(ActivityHandler):
     def __init__(self, assistant: Assistant) -> None:
         self.assistant = assistant
 
-    async def _send(self, context: TurnContext, replies: list[Reply]) -> None:
-        if replies:
-            await context.send_activities([to_activity(r) for r in replies])
+    async def _send(self, context: TurnContext, replies: list[Reply]) -> dict | None:
+        """Post, update in place, or hand back the card that replaces the clicked one (invoke response)."""
+        activity = context.activity
+        expect = activity.delivery_mode == DeliveryModes.expect_replies
+        invoke = activity.type == ActivityTypes.invoke
+        clicked_card, to_post = None, []
+        for reply in replies:
+            if reply.replaces_clicked and not expect and invoke:
+                clicked_card = dict(reply.card) if reply.card is not None else None
+            elif reply.replaces_clicked and not expect and activity.reply_to_id:
+                await self._update(context, activity.reply_to_id, reply)
+            elif reply.update_id:
+                if not expect:   # an expectReplies caller only reads the response body
+                    await self._update(context, reply.update_id, reply)
+            else:
+                to_post.append(reply)
+        if to_post:
+            responses = await context.send_activities([to_activity(r) for r in to_post])
+            if not expect:
+                for reply, response in zip(to_post, responses or []):
+                    if reply.track and getattr(response, "id", None):
+                        await self.assistant.remember(activity.conversation.id, reply.track, response.id)
+        return clicked_card
+
+    @staticmethod
+    async def _update(context: TurnContext, activity_id: str, reply: Reply) -> None:
+        update = to_activity(reply)
+        update.id = activity_id
+        try:
+            await context.update_activity(update)
+        except Exception as exc:  # the message may be gone, or the channel may not support updates
+            log.warning("could not update a message: %s", type(exc).__name__, extra={"event": "update_failed"})
 
     async def on_message_activity(self, context: TurnContext) -> None:
         if context.activity.delivery_mode != DeliveryModes.expect_replies:
             await context.send_activity(Activity(type=ActivityTypes.typing))
         await self._send(context, await self.assistant.handle(turn_from_activity(context.activity)))
 
+    async def on_message_update_activity(self, context: TurnContext) -> None:
+        # An edited question in a personal chat is a new question; in a group the edit of an answer or a
+        # message to others must not make the bot speak up again.
+        if is_personal(context.activity) and message_text(context.activity):
+            await self.on_message_activity(context)
+        else:
+            log.info("ignored message edit", extra={"event": "ignored_edit"})
+
+    async def on_message_delete_activity(self, context: TurnContext) -> None:
+        if context.activity.id:
+            await self.assistant.forget_message(context.activity.conversation.id, context.activity.id)
+
     async def on_members_added_activity(self, members_added: list[ChannelAccount], context: TurnContext) -> None:
         bot_id = getattr(context.activity.recipient, "id", None)
-        conversation_type = getattr(context.activity.conversation, "conversation_type", None)
-        # Greet once: when the bot joins a chat or team, or when a person opens a personal chat.
-        if any(m.id == bot_id for m in members_added) or (conversation_type in (None, "personal") and members_added):
+        # Greet once: when the bot joins a chat or team, or when a person opens a personal chat with it.
+        # People joining a group chat, team or meeting are not greeted (it would spam everyone).
+        if any(m.id == bot_id for m in members_added) or (is_personal(context.activity) and members_added):
             await self._send(context, self.assistant.welcome())
 
     async def on_invoke_activity(self, context: TurnContext) -> InvokeResponse:
@@ -120,9 +206,15 @@ class SparringsBot(ActivityHandler):
             return InvokeResponse(status=int(HTTPStatus.BAD_REQUEST), body={
                 "statusCode": 400, "type": "application/vnd.microsoft.error",
                 "value": {"code": "BadRequest", "message": "Missing action data"}})
-        if isinstance(action.get("verb"), str) and "command" not in data and "action" not in data:
-            data = {"command": action["verb"]}
-        await self._send(context, await self.assistant.handle(turn_from_activity(activity, value=data)))
+        if "command" not in data and "action" not in data:
+            # Our cards always carry a command or action in data; a bare verb is another app's (or an
+            # old) card: "Den knap kender jeg ikke", never read as a question.
+            data = {"unknown_verb": str(action.get("verb", ""))[:100]}
+        turn = turn_from_activity(activity, value=data, invoke=True)
+        card = await self._send(context, await self.assistant.handle(turn))
+        if card is not None:
+            return InvokeResponse(status=int(HTTPStatus.OK), body={
+                "statusCode": 200, "type": CARD_CONTENT_TYPE, "value": card})
         return InvokeResponse(status=int(HTTPStatus.OK), body={
             "statusCode": 200, "type": "application/vnd.microsoft.activity.message", "value": "OK"})
 

@@ -6,9 +6,8 @@ from typing import Any, Sequence
 from index.chunking import PATH_SEPARATOR
 
 from . import cards as c
-from . import dialogue as engine
 from .answering import Answer
-from .content import DialogueSet, Fallback, ThemeGroup
+from .content import Fallback, ThemeGroup
 from .model import Reply
 
 COMMANDS_HELP = [
@@ -17,7 +16,7 @@ COMMANDS_HELP = [
     ("temagrupper", "Se alle temagrupper med kontakt og kanal"),
     ("temaer", "Se hvilke temaer materialet dækker"),
     ("dialog", "Se spørgsmålssæt til en guidet dialog"),
-    ("dialog N", "Start spørgsmålssæt nummer N"),
+    ("dialog N", "Start spørgsmålssæt nummer N (dialog N anonym: svar uden navne)"),
     ("næste · tilbage · spring over", "Styr dialogen (facilitatoren)"),
     ("status · afslut", "Se hvor I er, eller afslut og få en opsummering"),
 ]
@@ -156,7 +155,7 @@ def route_pick_reply(group: ThemeGroup | None, fallback: Fallback | None) -> Rep
                  data={"group": group.id}, summary=f"Kontakt {group.name}.")
 
 
-def answer_reply(answer: Answer) -> Reply:
+def answer_reply(answer: Answer, rated: int = 0, message_id: str = "") -> Reply:
     best = answer.best
     assert best is not None
     source = _source(best)
@@ -182,12 +181,28 @@ def answer_reply(answer: Answer) -> Reply:
         actions.append(c.submit(f"Læs om: {_short(hit.section or hit.title)}", {"action": "show_chunk", "chunk_id": hit.chunk_id}))
     # The passage's section says what the question is about: routed together, they give one recommendation.
     actions.append(c.submit("Find en temagruppe", {"action": "route", "need": question, "section": best.section[:300]}))
-    body.append({"type": "ActionSet", "actions": [
-        c.submit("👍 Brugbart", {"action": "feedback", "rating": 1, "question": question, "chunk_ids": chunk_ids}),
-        c.submit("👎 Ikke brugbart", {"action": "feedback", "rating": -1, "question": question, "chunk_ids": chunk_ids}),
-    ]})
+    body.append(feedback_block(question, chunk_ids, rated, message_id))
     return Reply("\n".join(lines), c.card(body, actions, "\n".join(lines)), kind="answer", data=answer.to_json(),
                  summary=answer.short_answer)
+
+
+def feedback_block(question: str, chunk_ids: list[str], rated: int = 0, message_id: str = "") -> dict:
+    """👍/👎 as Action.Execute (the thank-you replaces the buttons in place), or the thank-you once rated."""
+    if rated:
+        return c.paragraph("Tak – du svarede 👍" if rated > 0 else "Tak – du svarede 👎", subtle=True)
+    data = {"action": "feedback", "question": question, "chunk_ids": chunk_ids}
+    if message_id:
+        data["message_id"] = message_id   # lets a deleted question be removed from the feedback log
+    return {"type": "ActionSet", "actions": [
+        c.execute("👍 Brugbart", "feedback", {**data, "rating": 1}),
+        c.execute("👎 Ikke brugbart", "feedback", {**data, "rating": -1}),
+    ]}
+
+
+def feedback_thanks_reply(rating: int) -> Reply:
+    """When the answer card cannot be rebuilt (its passages left the material): a small card in its place."""
+    text = "Tak – du svarede 👍" if rating > 0 else "Tak – du svarede 👎"
+    return Reply(text, c.card([c.paragraph(text)], fallback=text), kind="feedback", summary=text, replaces_clicked=True)
 
 
 def chunk_reply(hit) -> Reply:
@@ -212,83 +227,6 @@ def decline_reply(answer: Answer, suggestions: Sequence[Any], fallback: Fallback
     actions = [c.submit("Se temagrupper", {"command": "temagrupper"}), c.submit("Temaer i materialet", {"command": "temaer"})]
     return Reply("\n".join(lines), c.card(body, actions, "\n".join(lines)), kind="decline", data=answer.to_json(),
                  summary="Det kan jeg desværre ikke finde et godt svar på i KL's materiale.")
-
-
-def dialogue_list_reply(sets: Sequence[DialogueSet]) -> Reply:
-    lines = ["Vælg et spørgsmålssæt til en guidet dialog – skriv **dialog N**:", ""]
-    body = [c.heading("Guidet dialog"), c.paragraph("Vælg et spørgsmålssæt. Den, der starter, er facilitator.")]
-    for number, s in enumerate(sets, start=1):
-        lines.append(f"{number}. **{s.title}** ({len(s.questions)} spørgsmål) – {s.description}")
-        body.append(c.container([c.paragraph(f"**{number}. {s.title}** · {len(s.questions)} spørgsmål"),
-                                 c.paragraph(s.description, subtle=True),
-                                 {"type": "ActionSet", "actions": [c.submit(f"Start {number}", {"command": f"dialog {number}"})]}],
-                                separator=True))
-    return Reply("\n".join(lines), c.card(body, fallback="\n".join(lines)), kind="dialogue-list")
-
-
-def dialogue_step_reply(dialogue_set: DialogueSet, state: dict, intro: str = "") -> Reply:
-    position = state["position"]
-    question = dialogue_set.questions[position]
-    total = len(dialogue_set.questions)
-    lines = [intro] if intro else []
-    lines += [f"**Spørgsmål {position + 1} af {total}** · {dialogue_set.title}", "", f"**{question.text}**"]
-    if question.context:
-        lines += ["", f"Baggrund: {question.context}"]
-    if question.case:
-        lines += ["", f"Inspiration: {question.case}"]
-    lines += ["", f"Alle kan svare med en almindelig besked. {state['facilitator']['name']} skriver **næste**, når I er klar."]
-    body = []
-    if intro:
-        body.append(c.paragraph(intro))
-    body += [c.paragraph(f"Spørgsmål {position + 1} af {total} · {dialogue_set.title}", subtle=True),
-             c.heading(question.text)]
-    if question.context:
-        body.append(c.container([c.paragraph("**Baggrund**"), c.paragraph(question.context)], style="emphasis"))
-    if question.case:
-        body.append(c.container([c.paragraph("**Inspiration**"), c.paragraph(question.case)], style="accent"))
-    body.append(c.paragraph("Alle kan svare med en almindelig besked.", subtle=True))
-    actions = [c.submit("Næste", {"command": "næste"}, "positive")]
-    if position > 0:
-        actions.append(c.submit("Tilbage", {"command": "tilbage"}))
-    actions += [c.submit("Spring over", {"command": "spring over"}), c.submit("Status", {"command": "status"}),
-                c.submit("Afslut", {"command": "afslut"}, "destructive")]
-    return Reply("\n".join(lines), c.card(body, actions, "\n".join(lines)), kind="dialogue",
-                 data={"set_id": dialogue_set.id, "position": position + 1, "total": total},
-                 summary=f"Spørgsmål {position + 1} af {total}: {question.text}")
-
-
-def answer_ack_reply(name: str, position: int, count: int) -> Reply:
-    text = f"Tak, {name} – dit svar er noteret (spørgsmål {position + 1}, {count} svar i alt)."
-    return Reply(text, kind="dialogue-ack", data={"position": position + 1, "answers": count})
-
-
-def dialogue_status_reply(dialogue_set: DialogueSet, info: dict) -> Reply:
-    people = ", ".join(info["people_here"]) or "ingen endnu"
-    text = (f"**{dialogue_set.title}** – spørgsmål {info['position']} af {info['total']}. "
-            f"{info['answers_here']} svar her (fra {people}); {info['answers_total']} svar i alt. "
-            f"Facilitator: {info['facilitator']}.")
-    return Reply(text, kind="dialogue-status", data=info)
-
-
-def dialogue_summary_reply(dialogue_set: DialogueSet, state: dict) -> list[Reply]:
-    items = engine.summary(state, dialogue_set)
-    markdown = engine.summary_markdown(state, dialogue_set)
-    body = [c.heading(f"Opsummering: {dialogue_set.title}"),
-            c.paragraph(f"Facilitator: {state['facilitator']['name']}", subtle=True)]
-    for number, item in enumerate(items, start=1):
-        block = [c.paragraph(f"**{number}. {item['question']}**")]
-        if not item["people"]:
-            block.append(c.paragraph("Sprunget over." if item["skipped"] else "Ingen svar.", subtle=True))
-        for person in item["people"]:
-            for answer in person["answers"]:
-                block.append(c.user_text(answer, prefix=f"{person['name']}: "))
-        body.append(c.container(block, separator=True))
-    card_reply = Reply(markdown, c.card(body, fallback=markdown), kind="summary",
-                       data={"set_id": dialogue_set.id, "summary": items},
-                       summary="Dialogen er afsluttet. Her er opsummeringen.")
-    copy_reply = Reply("Opsummering som Markdown, klar til at kopiere ind i referatet:\n\n```markdown\n"
-                       + markdown.replace("```", "'''") + "```", kind="summary-markdown", data={"markdown": markdown})
-    return [card_reply, copy_reply]
 
 
 def text_reply(text: str, kind: str = "message") -> Reply:

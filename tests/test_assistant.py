@@ -93,8 +93,11 @@ async def test_feedback_is_recorded_without_names(assistant, tmp_path):
     [reply] = await assistant.handle(turn("Hvordan deler Sorø og Ringsted lønudgiften?"))
     value = next(a for a in reply.card["body"] if a.get("type") == "ActionSet")["actions"][1]["data"]
     assert value["rating"] == -1
-    [thanks] = await assistant.handle(turn(value=value))
+    rated, thanks = await assistant.handle(turn(value=value))
     assert thanks.kind == "feedback"
+    # The answer card again, its buttons replaced by the thank-you (Action.Submit without replyToId).
+    assert rated.replaces_clicked and "Tak – du svarede 👎" in str(rated.card) and "👍 Brugbart" not in str(rated.card)
+    assert rated.card["body"][:2] == reply.card["body"][:2]
     await assistant.handle(turn("xyzzy plugh qwerty"))
     report = assistant.feedback.report(10)
     text = str(report)

@@ -154,8 +154,10 @@ async def test_kill_9_mid_dialogue_loses_no_acknowledged_answer(dirs, tmp_path):
             assert ACK in after and "spørgsmål 2," in after, after   # the dialogue continues at the same question
             acked.append("Bo efter genstart")
             summary, markdown = await say(session, second.url, "afslut", **ANNA, **conv)
-            assert "Dialogen er afsluttet" in summary and "Opsummering som Markdown" in markdown
-            missing = [a for a in acked if a not in markdown]
+            # The summary card has no text beside it (one message in Teams): its fallback is the Markdown.
+            assert "Facilitator: Anna" in summary and "Opsummering som Markdown" in markdown
+            flat = " ".join(markdown.split())   # the Markdown copy wraps long lines
+            missing = [a for a in acked if " ".join(a.split()) not in flat]
             assert not missing, (missing, markdown)
             print(f"\ncrash: {len(acked)} acknowledged answers survived kill -9")
         finally:

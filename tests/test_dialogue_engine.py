@@ -23,7 +23,7 @@ def test_full_dialogue_summary():
                                     {"name": "Bo", "answers": ["Mere udvikling, tak"]}]
     assert summary[1]["skipped"] and not summary[1]["people"]
     markdown = engine.summary_markdown(state, SETS[0])
-    assert "## 1. Hvordan definerer vi vores rolle og kerneopgave?" in markdown
+    assert "## Spørgsmål 1\n\n**Hvordan definerer vi vores rolle og kerneopgave?**" in markdown
     assert "- **Bo:** Faste dialogmøder" in markdown
     assert "_Sprunget over._" in markdown
 

@@ -2,7 +2,9 @@
 
 The bot (`python -m bot serve`, fixture content, real e5 index) and the Playground (npm) run as
 subprocesses on loopback ports; tests/playground/drive.mjs (playwright-core) asks a question,
-clicks the answer card's buttons and runs a short guided dialogue. Everything stays on loopback:
+clicks the answer card's buttons (the rated card changes in place), runs a short guided dialogue,
+and one in the group chat answered through the question card's input and "Send svar" without
+@mention, which `status` counts and the `afslut` summary shows (each answer once). Everything stays on loopback:
 the driver aborts every browser request to another host, and the Playground runs with its
 telemetry switched off. Screenshots land in $SPARRING_TEST_ARTIFACTS/playground/ (or tmp_path).
 """
@@ -229,7 +231,7 @@ def test_playground_question_buttons_and_dialogue(tools, artifacts, tmp_path):
 
         names = [s["name"] for s in result["steps"]]
         assert names == ["open", "ask", "feedback", "route", "dialog-start", "dialog-answer", "dialog-next",
-                         "dialog-end"], names
+                         "dialog-end", "group-start", "group-card-answer", "group-status", "group-end"], names
         shots = sorted(p.name for p in artifacts.glob("*.png"))
         assert len(shots) >= len(names), shots
         assert all((artifacts / s["screenshot"]).stat().st_size > 1000 for s in result["steps"])

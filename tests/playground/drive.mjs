@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // Drives the Microsoft 365 Agents Playground (a local Teams emulator) in headless Chromium
-// against a running Sparringsbot: ask a question, use the answer card's buttons, run a short
-// guided dialogue. Talks to loopback only: every request to another host is aborted.
+// against a running Sparringsbot: ask a question (shown once, as one card), rate it (the card
+// changes in place), use its buttons, run a short guided dialogue in the personal chat, and one in
+// the group chat answered through the question card's input and "Send svar" (no @mention).
+// Talks to loopback only: every request to another host is aborted.
 //
 //   node tests/playground/drive.mjs http://127.0.0.1:56150/ ARTIFACTS_DIR
 //
@@ -17,6 +19,7 @@ import { chromium } from 'playwright-core';
 
 const QUESTION = 'Hvordan deler Sorø og Ringsted lønudgiften?';
 const DIALOGUE_ANSWER = 'Vi deler it-arkitekter med nabokommunen';
+const CARD_ANSWER = 'Vi holder fast i driften og udvikler med partnere';
 const STEP_TIMEOUT = Number(process.env.PLAYGROUND_STEP_TIMEOUT_MS || 30000);
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 // A bot reply that means the step cannot succeed: fail at once instead of waiting for the timeout.
@@ -112,10 +115,17 @@ async function waitForBot(since, expected, { card = false, timeout = STEP_TIMEOU
   }
 }
 
-async function send(text) {
+// mention: start with an @mention of the bot, picked from the Playground's mention menu, as a
+// group chat delivers only messages that mention the bot.
+async function send(text, { mention = false } = {}) {
   errorsBefore = (await botErrors()).length;
   const box = page.locator('[data-lexical-editor="true"][role="textbox"]');
   await box.click();
+  if (mention) {
+    await box.pressSequentially('@Te', { delay: 30 });
+    await page.getByRole('menuitem', { name: /Test Bot/ }).first().click();
+    await box.pressSequentially(' ', { delay: 10 });
+  }
   await box.pressSequentially(text, { delay: 10 });
   await page.keyboard.press('Enter');
   // the Playground shows the sent message and clears the box
@@ -133,6 +143,31 @@ async function clickCardButton(messageIndex, name) {
   errorsBefore = (await botErrors()).length;
   await button.first().scrollIntoViewIfNeeded();
   await button.first().click();
+}
+
+// Wait until the message at `index` (a card that the bot replaced in place) matches `expected`.
+async function waitForMessage(index, expected, { timeout = STEP_TIMEOUT } = {}) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const message = (await messages())[index];
+    if (message && expected.test(message.text)) return message;
+    if (Date.now() > deadline) {
+      throw new StepError(`message ${index} did not change to match ${expected} within ${timeout} ms: ` +
+        `${message ? message.text.replace(/\s+/g, ' ').slice(0, 300) : '(gone)'}`);
+    }
+    await page.waitForTimeout(200);
+  }
+}
+
+// The titled buttons of a message (the Playground's own icon buttons, e.g. close, have no text).
+async function buttons(index) {
+  return (await messageLocator(index).getByRole('button').allInnerTexts()).map((b) => b.trim()).filter(Boolean);
+}
+
+// Bot messages since `since`, after a short pause so that a second (duplicate) message would show.
+async function botMessagesSince(since) {
+  await page.waitForTimeout(1500);
+  return (await messages()).filter((m) => m.index >= since && m.fromBot);
 }
 
 async function step(name, body) {
@@ -184,6 +219,11 @@ async function run() {
     const reply = await waitForBot(since, /Kilde|RISO/, { card: true, timeout: STEP_TIMEOUT * 1.5 });
         if (!/Kort svar/.test(reply.text)) throw new StepError(`the answer card lacks "Kort svar": ${excerpt(reply.text)}`);
     answerIndex = reply.index;
+    // One message per answer: the card only (no plain-text copy of the short answer above it).
+    const fresh = await botMessagesSince(since);
+    if (fresh.length !== 1) {
+      throw new StepError(`the answer came as ${fresh.length} messages: ${fresh.map((m) => excerpt(m.text)).join(' | ')}`);
+    }
     const card = messageLocator(answerIndex);
     await card.scrollIntoViewIfNeeded();
     const cardShot = await shot('02-ask-card', card);
@@ -194,8 +234,13 @@ async function run() {
   await step('feedback', async () => {
     const since = (await messages()).length;
     await clickCardButton(answerIndex, '👍 Brugbart');
-    const reply = await waitForBot(since, /Tak for din feedback/);
-    return { clicked: '👍 Brugbart', excerpt: excerpt(reply.text) };
+    // The card changes in place: the thank-you instead of the 👍/👎 buttons; no new message.
+    const changed = await waitForMessage(answerIndex, /Tak – du svarede/);
+    const left = await buttons(answerIndex);
+    if (left.some((b) => /Brugbart/.test(b))) throw new StepError(`the rated card still has 👍/👎: ${JSON.stringify(left)}`);
+    const fresh = await botMessagesSince(since);
+    if (fresh.length) throw new StepError(`feedback posted a new message: ${excerpt(fresh[0].text)}`);
+    return { clicked: '👍 Brugbart', excerpt: excerpt(changed.text), buttons_after: left };
   });
 
   await step('route', async () => {
@@ -225,6 +270,10 @@ async function run() {
     const since = (await messages()).length;
     await clickCardButton(questionIndex, 'Næste');
     const reply = await waitForBot(since, /Spørgsmål 2 af 3/, { card: true });
+    // The old question card is closed in place: no input, no buttons.
+    await waitForMessage(questionIndex, /gået videre/);
+    const left = await buttons(questionIndex);
+    if (left.length) throw new StepError(`the old question card still has buttons: ${JSON.stringify(left)}`);
     return { clicked: 'Næste', excerpt: excerpt(reply.text) };
   });
 
@@ -236,6 +285,59 @@ async function run() {
     if (!all.includes(DIALOGUE_ANSWER)) {
       throw new StepError(`the summary does not contain the answer "${DIALOGUE_ANSWER}": ${excerpt(all)}`);
     }
+    await messageLocator(reply.index).scrollIntoViewIfNeeded();
+    return { sent: 'afslut', excerpt: excerpt(reply.text) };
+  });
+
+  // ---- group chat: answers through the card's input, without @mention --------------------------
+  let groupQuestion;
+  await step('group-start', async () => {
+    await page.getByRole('treeitem', { name: 'Group Chat' }).click();
+    await page.locator('[data-lexical-editor="true"][role="textbox"]').waitFor({ state: 'visible' });
+    await page.waitForTimeout(500);
+    const since = (await messages()).length;
+    await send('dialog 2', { mention: true });
+    const reply = await waitForBot(since, /Spørgsmål 1 af/, { card: true });
+    groupQuestion = reply.index;
+    const fresh = await botMessagesSince(since);
+    if (fresh.length !== 1) throw new StepError(`the question came as ${fresh.length} messages`);
+    return { sent: 'dialog 2', excerpt: excerpt(reply.text), buttons: await buttons(groupQuestion) };
+  });
+
+  await step('group-card-answer', async () => {
+    const since = (await messages()).length;
+    const card = messageLocator(groupQuestion);
+    const input = card.locator('textarea, input[type="text"]').first();
+    if (await input.count() === 0) throw new StepError('the question card has no text input');
+    await input.scrollIntoViewIfNeeded();
+    await input.fill(CARD_ANSWER);
+    await clickCardButton(groupQuestion, 'Send svar');
+    const changed = await waitForMessage(groupQuestion, /Dit svar er gemt/);
+    const fresh = await botMessagesSince(since);
+    if (fresh.length) throw new StepError(`the card answer posted ${fresh.length} new message(s): ${excerpt(fresh[0].text)}`);
+    await card.scrollIntoViewIfNeeded();
+    const cardShot = await shot('10-group-card-answered', card);
+    return { typed: CARD_ANSWER, excerpt: excerpt(changed.text), card_screenshot: cardShot };
+  });
+
+  await step('group-status', async () => {
+    const since = (await messages()).length;
+    await send('status', { mention: true });
+    const reply = await waitForBot(since, /1 har svaret/);
+    return { sent: 'status', excerpt: excerpt(reply.text) };
+  });
+
+  await step('group-end', async () => {
+    const since = (await messages()).length;
+    await send('afslut', { mention: true });
+    const reply = await waitForBot(since, /Opsummering/, { card: true });
+    const fresh = (await messages()).filter((m) => m.index >= since && m.fromBot);
+    const all = fresh.map((m) => m.text).join('\n');
+    if (!all.includes(CARD_ANSWER)) throw new StepError(`the summary lacks the card answer: ${excerpt(all)}`);
+    // Each answer once in the summary card (and once more in the Markdown copy, a separate message).
+    const inCard = reply.text.split(CARD_ANSWER).length - 1;
+    if (inCard !== 1) throw new StepError(`the summary card shows the answer ${inCard} times`);
+    await waitForMessage(groupQuestion, /afsluttet/);
     await messageLocator(reply.index).scrollIntoViewIfNeeded();
     return { sent: 'afslut', excerpt: excerpt(reply.text) };
   });
