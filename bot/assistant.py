@@ -8,10 +8,8 @@ from collections import deque
 from dataclasses import dataclass, replace
 from typing import Any, Protocol, Sequence
 
-from index.search import Hit
-
 from . import dialogue_views, views
-from .answering import Answer, Answerer
+from .answering import Answerer
 from .commands import Command, parse
 from .content import DialogueSet, ThemeGroups
 from .dialogue_flow import DialogueFlow
@@ -245,20 +243,16 @@ class Assistant:
             await self.feedback.record_feedback(turn.conversation_id, question, chunk_ids, rating, message_id)
         thanks = "Tak for din feedback – godt at det kunne bruges!" if rating > 0 else \
             "Tak for din feedback. Vi bruger den til at finde huller i materialet."
-        rated = self._rated_card(question, chunk_ids, rating, message_id)
+        rated = await self._rated_card(question, chunk_ids, rating, message_id)
         if turn.invoke or turn.reply_to_id:
             return [rated]   # the card changes in place: no extra message
         return [rated, views.text_reply(thanks, "feedback")]
 
-    def _rated_card(self, question: str, chunk_ids: list[str], rating: int, message_id: str) -> Reply:
-        """The answer card again, its 👍/👎 replaced by the thank-you (rebuilt from the shown passages)."""
-        chunks = [chunk for chunk in (self.answerer.searcher.chunk(c) for c in chunk_ids) if chunk is not None]
-        if not chunks or len(chunks) != len(chunk_ids):
+    async def _rated_card(self, question: str, chunk_ids: list[str], rating: int, message_id: str) -> Reply:
+        """The answer card again, its 👍/👎 replaced by the thank-you (answered anew; kept only if the same passages)."""
+        answer = await asyncio.to_thread(self.answerer.ask, question) if question.strip() else None
+        if answer is None or not answer.answered or [h.chunk_id for h in answer.hits] != chunk_ids:
             return views.feedback_thanks_reply(rating)
-        hits = tuple(Hit(rank, ch.id, ch.doc_id, ch.title, ch.section, ch.text, 0.0, 0.0, 0.0)
-                     for rank, ch in enumerate(chunks, start=1))
-        answer = Answer(question, True, self.answerer.short_answer(question, hits[0]), hits,
-                        related=Answerer._related(hits))
         rebuilt = views.answer_reply(answer, rated=rating, message_id=message_id)
         return replace(rebuilt, replaces_clicked=True)
 
