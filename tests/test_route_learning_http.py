@@ -22,7 +22,7 @@ async def test_a_pick_changes_the_next_routing_of_a_similar_need(tmp_path):
         first_id = _first_group(card_of(before))
         chosen = "indkob" if first_id != "indkob" else "sikkerhed"
         [confirmed] = await bot.say(value={"action": "route_pick", "group": chosen, "need": NEED})
-        assert confirmed["text"].startswith("Kontakt ") and "Kontakt **" in fallback(confirmed)
+        assert confirmed["summary"].startswith("Kontakt ") and "text" not in confirmed and "Kontakt **" in fallback(confirmed)
         [after] = await bot.say(value={"action": "route", "need": SIMILAR})
         assert _first_group(card_of(after)) == chosen, first_id
     finally:
