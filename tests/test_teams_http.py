@@ -1,22 +1,13 @@
 """Teams-native behaviour over HTTP: the real app, a fake Bot Connector, card answers without @mention, tenants."""
-import shutil
 import sqlite3
 
 import pytest
 
-from tests.conftest import FIXTURES
 from tests.connector import FakeConnector
 from tests.e2e import BotClient, activity, card_of, config_for
 
 pytestmark = pytest.mark.slow
 GROUP = "19:group@thread.v2"
-
-
-@pytest.fixture
-def knowledge(tmp_path):
-    target = tmp_path / "knowledge"
-    shutil.copytree(FIXTURES / "knowledge", target)
-    return target
 
 
 @pytest.fixture
@@ -27,8 +18,8 @@ async def connector():
 
 
 @pytest.fixture
-async def client(tmp_path, knowledge):
-    bot = await BotClient(config_for(tmp_path / "data", knowledge)).start()
+async def client(tmp_path, knowledge_dir):
+    bot = await BotClient(config_for(tmp_path / "data", knowledge_dir)).start()
     yield bot
     await bot.close()
 
@@ -140,8 +131,8 @@ OTHER = "99999999-8888-7777-6666-555555555555"
 
 
 @pytest.fixture
-async def guarded(tmp_path, knowledge):
-    bot = await BotClient(config_for(tmp_path / "data", knowledge, SPARRING_ALLOWED_TENANTS=OURS)).start()
+async def guarded(tmp_path, knowledge_dir):
+    bot = await BotClient(config_for(tmp_path / "data", knowledge_dir, SPARRING_ALLOWED_TENANTS=OURS)).start()
     yield bot
     await bot.close()
 
