@@ -217,7 +217,9 @@ class HybridIndex:
     def match_table(self, query: str) -> TableMatch | None:
         """The rows of a table that answer a list, count or row question exactly (None: not a table question)."""
         query = clean_query(query)
-        return self.tables.match(query, self._analyzer.terms(" ".join(self.translate_terms(query))))
+        english = self._glossary_matches(query)   # English words the glossary translated are explained
+        return self.tables.match(query, self._analyzer.terms(" ".join(self._glossary[p] for p in english)),
+                                 frozenset(" ".join(english).split()))
 
     def search(self, query: str, k: int = 5) -> list[Hit]:
         return self.search_with_vector(query, k)[0]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from typing import Callable, Collection, Sequence
 
 from .tables import Table
 from .text import fold
@@ -12,7 +12,7 @@ _COUNT_RE = re.compile(r"\b(hvor mange|antal(let)?|how many|number of)\b", re.I)
 _LIST_RE = re.compile(r"\b(hvilke|hvilken|hvem|which|list|liste|nævn|oversigt)\b", re.I)
 _YES_NO_RE = re.compile(r"^\s*(har|er|findes|står|does|do|has|is|are)\b", re.I)
 # Questions that ask for an explanation are prose questions, even when they name a table's row.
-_EXPLAIN_RE = re.compile(r"\b(hvordan|hvorfor|how|why|forklar|explain|fordele|ulemper|erfaring\w*)\b", re.I)
+_EXPLAIN_RE = re.compile(r"\b(hvordan|hvorfor|how(?!\s+many\b)|why|forklar|explain|fordele|ulemper|erfaring\w*)\b", re.I)
 # The noun after "hvilke"/"hvor mange" names what is listed ("Hvilke samarbejder …"), it does not filter.
 _SUBJECT_RE = re.compile(r"\b(?:hvilke|hvilken|hvilket|hvor mange|which|how many|what)\s+((?:\S+\s+){0,4})", re.I)
 _SKIP_WORDS = frozenset("af of de the to tre fire fem seks syv otte ni ti".split())
@@ -37,12 +37,24 @@ står med nævnt tabel tabellen ifølge kl kls alle samlet fremgår gælder dæk
 periode perioden år årene organiseret organiseres type typisk angivet kun udløber slutter starter flere færre
 end mere mindre over under højst mindst der som which what who how many has have does list all according table
 named their kommuner kommune municipalities municipality mentioned running until from cover covers period
-listed years year kind only dokument dokumenter strategisk strategiske rækker længere strategic document documents form type listed mapping""".split()
+listed years year kind only dokument dokumenter strategisk strategiske rækker længere strategic document documents form type listed mapping
+hedder kaldes slags called""".split()
+
+
+# Question words that ask for a column without naming it ("Hvornår udløber Hernings strategi?" asks for the period).
+COLUMN_SYNONYMS = {
+    "periode": """hvornår when udløber udløb udløbet slutter ender ends expire expires starter begynder gælder
+                  valid år årene years årstal løber runs periode period""",
+    "form": """slags type kind form hedder kaldes called name navn strategi strategy""",
+}
 
 
 def _has(term: str, terms: set[str]) -> bool:
     """The term, or its form without an inflection ending ("højt" ~ "høj"), is among the terms."""
-    return term in terms or (len(term) >= 4 and term[-1] in "tes" and term[:-1] in terms)
+    if term in terms or (len(term) >= 4 and term[-1] in "tes" and term[:-1] in terms):
+        return True
+    # A long word is also the head of a compound: "planstrategi" in "kommuneplanstrategi".
+    return len(term) >= 10 and any(len(t) > len(term) and t.endswith(term) for t in terms)
 
 
 def _known(term: str, vocabulary: set[str]) -> bool:
@@ -122,6 +134,8 @@ class TableSearch:
         number_columns = [i for i in range(len(table.header))
                           if i != key and all(re.match(r"\D{0,4}\d", r[i]) for r in table.rows)]
         header_terms = self._cell_terms(" ".join(h for i, h in enumerate(table.header) if i != key))
+        asking = {i: set(self._terms(words)) for i, h in enumerate(table.header) if i != key
+                  for name, words in COLUMN_SYNONYMS.items() if name in fold(h)}
         vocabulary = set().union(*row_terms, header_terms, self._cell_terms(
                                      " ".join(table.header) + " " + table.section + " " + table.title),
                                  *(self._cell_terms(r[key]) for r in table.rows))
@@ -131,14 +145,19 @@ class TableSearch:
         return {"key": key, "row_terms": row_terms, "header_terms": header_terms, "vocabulary": vocabulary,
                 "patterns": patterns, "year_columns": year_columns, "links": links,
                 "cell_terms": cell_terms, "column_terms": column_terms, "label_terms": label_terms,
-                "number_columns": number_columns,
+                "number_columns": number_columns, "asking": asking,
+                "key_header_terms": self._cell_terms(table.header[key]),
                 "section_terms": section_terms}
 
-    def match(self, question: str, extra_terms: Sequence[str] = ()) -> TableMatch | None:
-        """The table rows that answer the question exactly, or None when it is not a table question."""
-        best: tuple[int, TableMatch] | None = None
+    def match(self, question: str, extra_terms: Sequence[str] = (),
+              translated: Collection[str] = ()) -> TableMatch | None:
+        """The table rows that answer the question exactly, or None when it is not a table question.
+
+        `extra_terms`: Danish terms of the question's English words; `translated`: those English words.
+        """
+        best: tuple[float, TableMatch] | None = None
         for table, prep in zip(self.tables, self._prepared):
-            candidate = self._match_table(table, prep, question, extra_terms)
+            candidate = self._match_table(table, prep, question, extra_terms, translated)
             if candidate and (best is None or candidate[0] > best[0]):
                 best = candidate
         return best[1] if best else None
@@ -188,13 +207,13 @@ class TableSearch:
                                             else number(table.rows[i][column]) < limit)]
         return kept, used
 
-    def _match_table(self, table: Table, prep: dict, question: str,
-                     extra_terms: Sequence[str]) -> tuple[int, TableMatch] | None:
+    def _match_table(self, table: Table, prep: dict, question: str, extra_terms: Sequence[str],
+                     translated: Collection[str] = ()) -> tuple[float, TableMatch] | None:
         folded = fold(question)
         plain = [t for t in self._terms(question) + list(extra_terms) if not t.isdigit() and len(t) > 1]
         # A word is explained by its whole form ("licensformer" is not explained by "form").
-        wholes = [ts[0] for w in re.findall(r"[^\W_]+", question) if (ts := self._terms(w))
-                  and not ts[0].isdigit() and len(ts[0]) > 1]
+        wholes = [ts[0] for w in re.findall(r"[^\W_]+", question) if w.lower() not in translated
+                  and (ts := self._terms(w)) and not ts[0].isdigit() and len(ts[0]) > 1]
         q_terms = list(dict.fromkeys(plain + [t for t in self._terms(_HYPHEN_JOIN_RE.sub("", question))
                                               if not t.isdigit() and len(t) > 1]))
         subjects = set(self._terms(" ".join(subject_words(question))))
@@ -251,13 +270,27 @@ class TableSearch:
         everything = tuple(i for i in range(len(table.header)) if i != key)
         allowed = 1 if named else 0   # a question that names the table may word things its own way
         yes_no = bool(_YES_NO_RE.match(question))
+        asked = [i for i, words in prep["asking"].items() if words & set(q_terms)]
+        # A column asked for without its name only when nothing else is asked: "Hvilke typer brugere …"
+        # and "hvor mange temaer …" ask about something the row does not hold.
+        synonyms = set().union(*prep["asking"].values()) if prep["asking"] else set()
+        framing = prep["section_terms"] | prep["header_terms"] | synonyms
+        if any(not _known(t, framing) for t in content + [t for t in subjects if t not in self._generic]):
+            asked = []
+        # In the order the question asks: "Hvilken periode dækker Billunds strategi?" wants the period first.
+        position = {t: i for i, t in reversed(list(enumerate(q_terms)))}
+        asked.sort(key=lambda i: min(position[t] for t in prep["asking"][i] if t in position))
         if key_rows and len(key_rows) <= 3:
             # One row: the question names a column, asks yes/no about a value, or names the table.
-            if len(unexplained) > allowed or not (header_columns or (yes_no and filtered) or named) \
+            if len(unexplained) > allowed or not (header_columns or asked or (yes_no and filtered) or named) \
                     or (explain and not header_columns):
                 return None
             verdict = all(i in rows for i in key_rows) if filtered else None
-            return 5, TableMatch(table, tuple(table.rows[i] for i in key_rows), "row", key, everything, verdict)
+            # The asked columns first: "Hvilken periode …" reads the period before the form.
+            first = [i for i in header_columns if i in everything] + [i for i in asked if i not in header_columns]
+            order = tuple(first + [i for i in everything if i not in first and i not in prep["links"]]
+                          + [i for i in everything if i not in first and i in prep["links"]])
+            return 5, TableMatch(table, tuple(table.rows[i] for i in key_rows), "row", key, order, verdict)
         if explain or len(unexplained) > allowed + 1:
             return None
         if not key_rows and yes_no and (named or filtered):
@@ -265,12 +298,16 @@ class TableSearch:
             names = [m for m in _NAME_RE.findall(question)
                      if set(self._terms(m)) & set(unexplained) or (named and not set(self._terms(m)) & prep["vocabulary"])]
             if names:
-                return 4, TableMatch(table, (), "absent", key, shown, False, tuple(names))
+                # Two tables may both lack the name: the one whose own words the question uses is meant.
+                fit = sum(_known(t, prep["section_terms"] | prep["header_terms"]) for t in content)
+                return 4 + fit / (len(content) + 1), TableMatch(table, (), "absent", key, shown, False, tuple(names))
         if not (count or listing) or len(unexplained) > allowed:
             return None
         if not filtered and not (named and (count or every)):
             return None
         if not rows or (filtered and len(rows) == n):
             return None
-        return 2 + len(values) + named, TableMatch(table, tuple(table.rows[i] for i in rows),
+        # "Hvilke kommuner …" lists a table keyed by municipality rather than one that merely shares a word.
+        keyed = bool((subjects | set(extra_terms)) & prep["key_header_terms"])
+        return 2 + len(values) + named + 0.5 * keyed, TableMatch(table, tuple(table.rows[i] for i in rows),
                                                    "count" if count else "list", key, shown)
