@@ -30,6 +30,8 @@ _ALL_RE = re.compile(r"\b(i alt|in total|alle|all|samlet)\b", re.I)
 _NAME_RE = re.compile(r"(?<!^)(?<![.?!]\s)\b([A-ZÆØÅ][a-zæøå]+(?:-[A-ZÆØÅ][a-zæøå]+)?)\b")
 # "Digitaliserings-principper" and "IT-strategi" are one word to match; "Digitaliserings- og IT-strategi" is two.
 _HYPHEN_JOIN_RE = re.compile(r"(?<=[^\W\d_])-(?: (?!(?:og|eller|and|or)\b))?(?=[^\W\d_])")
+_ELISION_RE = re.compile(r"([^\W\d_]+)- (?:og|eller|and|or) ([^\W\d_][\w-]*)")
+_NEGATION_RE = re.compile(r"\b(ikke|uden|mangler|intet|ingen|no|not|without|missing)\b", re.I)
 _LINK_RE = re.compile(r"\.(pdf|aspx?|html?)\b|\([\w.-]+\.(dk|com|org|eu)\)|https?://", re.I)
 # Words a table question may use without the table containing them (Danish and English).
 GENERIC_WORDS = """har have hvilke hvilken hvem hvor mange antal liste list listen oversigt nævn findes står
@@ -38,7 +40,7 @@ periode perioden år årene organiseret organiseres type typisk angivet kun udl�
 end mere mindre over under højst mindst der som which what who how many has have does list all according table
 named their kommuner kommune municipalities municipality mentioned running until from cover covers period
 listed years year kind only dokument dokumenter strategisk strategiske rækker længere strategic document documents form type listed mapping
-hedder kaldes slags called""".split()
+hedder kaldes slags called ikke uden mangler intet ingen angivet no not without missing""".split()
 
 
 # Question words that ask for a column without naming it ("Hvornår udløber Hernings strategi?" asks for the period).
@@ -115,8 +117,15 @@ class TableSearch:
         self._prepared = [self._prepare(t) for t in self.tables]
 
     def _cell_terms(self, text: str) -> set[str]:
-        """Terms of the text as written and with hyphenated words joined ("IT-strategi" -> "itstrategi")."""
-        return set(self._terms(text)) | set(self._terms(_HYPHEN_JOIN_RE.sub("", text)))
+        """Terms of the text as written and with hyphenated words joined ("IT-strategi" -> "itstrategi").
+
+        "IT- og digitaliseringsstrategi" also holds "itstrategi": the first word shares the second's head.
+        """
+        terms = set(self._terms(text)) | set(self._terms(_HYPHEN_JOIN_RE.sub("", text)))
+        for first, second in _ELISION_RE.findall(text):
+            second = second.replace("-", "")
+            terms |= {t for i in range(1, len(second) - 3) for t in self._terms(first + second[i:])}
+        return terms
 
     def _prepare(self, table: Table) -> dict:
         key = key_column(table)
@@ -216,6 +225,10 @@ class TableSearch:
                   and (ts := self._terms(w)) and not ts[0].isdigit() and len(ts[0]) > 1]
         q_terms = list(dict.fromkeys(plain + [t for t in self._terms(_HYPHEN_JOIN_RE.sub("", question))
                                               if not t.isdigit() and len(t) > 1]))
+        # "IT strategi" written apart is the table's "IT-strategi".
+        words = re.findall(r"[^\W\d_]+", question)
+        q_terms += [t for a, b in zip(words, words[1:]) for t in self._terms(a + b)
+                    if t in prep["vocabulary"] and t not in q_terms]
         subjects = set(self._terms(" ".join(subject_words(question))))
         count = bool(_COUNT_RE.search(question))
         listing = bool(_LIST_RE.search(question))
@@ -262,6 +275,13 @@ class TableSearch:
         if years:
             rows = self._year_filter(question, table, prep, rows)
         rows, numbers = self._number_filter(question, table, prep, set(q_terms), rows)
+        negated = bool(_NEGATION_RE.search(question)) and not key_rows
+        if negated and header_columns and not (values or quoted or years):
+            # "Hvilke kommuner har ikke angivet en periode?": the rows whose named cell is empty.
+            rows = [i for i in rows if all(table.rows[i][c].strip() in ("", "-") for c in header_columns)]
+            values = ["-"]
+        elif negated and (values or quoted):
+            return None   # "har ikke en strategi": the complement is no exact answer; the prose says it
         filtered = bool(quoted or values or years or numbers)
 
         shown = tuple(sorted({i for i in range(len(table.header)) if i != key and i not in prep["links"] and (

@@ -141,6 +141,18 @@ def test_english_table_questions_use_the_glossary(corpus_index):
     assert counted.rows == ("Albertslund",) and counted.short_answer.startswith("**1**")
 
 
+def test_it_strategi_is_found_in_elided_and_spaced_forms(corpus_index):
+    """"IT- og digitaliseringsstrategi" is also an IT-strategi; "IT strategi" is written apart."""
+    for question in ("Hvilke kommuner har en it-strategi?", "Hvilke kommuner har en IT strategi?"):
+        assert set(Answerer(corpus_index).ask(question).rows) == {"Holbæk", "Skanderborg", "Struer"}
+
+
+def test_a_negated_column_lists_the_rows_where_it_is_empty_and_a_negated_value_is_left_to_prose(corpus_index):
+    empty = Answerer(corpus_index).ask("Hvilke kommuner har ikke angivet en periode?")
+    assert len(empty.rows) == 11 and {"Assens", "Mariagerfjord", "Viborg"} <= set(empty.rows)
+    assert corpus_index.match_table("Hvilke kommuner har ikke en digitaliseringsstrategi?") is None
+
+
 def test_a_missing_name_is_looked_up_in_the_table_the_question_is_about(corpus_index):
     """Both the strategy table and the cooperation table lack Tårnby; the question is about strategies."""
     answer = Answerer(corpus_index).ask("Har Tårnby en strategi for digitalisering?")
