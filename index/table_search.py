@@ -30,7 +30,7 @@ _ALL_RE = re.compile(r"\b(i alt|in total|alle|all|samlet)\b", re.I)
 _NAME_RE = re.compile(r"(?<!^)(?<![.?!]\s)\b([A-ZÆØÅ][a-zæøå]+(?:-[A-ZÆØÅ][a-zæøå]+)?)\b")
 # "Digitaliserings-principper" and "IT-strategi" are one word to match; "Digitaliserings- og IT-strategi" is two.
 _HYPHEN_JOIN_RE = re.compile(r"(?<=[^\W\d_])-(?: (?!(?:og|eller|and|or)\b))?(?=[^\W\d_])")
-_ELISION_RE = re.compile(r"([^\W\d_]+)- (?:og|eller|and|or) ([^\W\d_][\w-]*)")
+_CONTRAST_RE = re.compile(r"\b(rather than|instead of|i stedet for|frem for|snarere end)\b", re.I)
 _NEGATION_RE = re.compile(r"\b(ikke|uden|mangler|intet|ingen|no|not|without|missing)\b", re.I)
 _LINK_RE = re.compile(r"\.(pdf|aspx?|html?)\b|\([\w.-]+\.(dk|com|org|eu)\)|https?://", re.I)
 # Words a table question may use without the table containing them (Danish and English).
@@ -40,7 +40,7 @@ periode perioden år årene organiseret organiseres type typisk angivet kun udl�
 end mere mindre over under højst mindst der som which what who how many has have does list all according table
 named their kommuner kommune municipalities municipality mentioned running until from cover covers period
 listed years year kind only dokument dokumenter strategisk strategiske rækker længere strategic document documents form type listed mapping
-hedder kaldes slags called ikke uden mangler intet ingen angivet no not without missing""".split()
+hedder kaldes slags called rather than instead stedet snarere ikke uden mangler intet ingen angivet no not without missing""".split()
 
 
 # Question words that ask for a column without naming it ("Hvornår udløber Hernings strategi?" asks for the period).
@@ -97,6 +97,9 @@ def key_column(table: Table) -> int:
     return 0
 
 
+OPEN_END = 9999
+
+
 def _year_span(cell: str) -> tuple[int, int] | None:
     years = [int(y) for y in _YEAR_RE.findall(cell)]
     if not years:
@@ -104,8 +107,8 @@ def _year_span(cell: str) -> tuple[int, int] | None:
     low = cell.lower()
     if re.search(r"\b(frem til|til|until)\b", low) and len(years) == 1:
         return (0, years[0])
-    if re.search(r"\b(fra|from|siden)\b", low) and len(years) == 1:
-        return (years[0], 9999)
+    if (re.search(r"\b(fra|from|siden)\b", low) or re.search(r"\d\s*[-–]\s*$", low)) and len(years) == 1:
+        return (years[0], OPEN_END)   # "Fra 2017", "2018-": no end date
     return (min(years), max(years))
 
 
@@ -119,13 +122,10 @@ class TableSearch:
     def _cell_terms(self, text: str) -> set[str]:
         """Terms of the text as written and with hyphenated words joined ("IT-strategi" -> "itstrategi").
 
-        "IT- og digitaliseringsstrategi" also holds "itstrategi": the first word shares the second's head.
+        An elided compound ("Digitaliserings- og IT-strategi") is not expanded: a list of every
+        "digitaliseringsstrategi" then names the rows that use the word, as a reader would count them.
         """
-        terms = set(self._terms(text)) | set(self._terms(_HYPHEN_JOIN_RE.sub("", text)))
-        for first, second in _ELISION_RE.findall(text):
-            second = second.replace("-", "")
-            terms |= {t for i in range(1, len(second) - 3) for t in self._terms(first + second[i:])}
-        return terms
+        return set(self._terms(text)) | set(self._terms(_HYPHEN_JOIN_RE.sub("", text)))
 
     def _prepare(self, table: Table) -> dict:
         key = key_column(table)
@@ -180,7 +180,8 @@ class TableSearch:
         for match in _YEAR_RE.finditer(question):
             year, before = int(match.group(1)), question[:match.start()]
             if _AFTER_WORDS_RE.search(before):     # "rækker længere frem end 2025"
-                test = lambda cell: (span := _year_span(cell)) is not None and span[1] > year  # noqa: E731
+                # An open end ("Fra 2017") does not say the document reaches beyond the year.
+                test = lambda cell: (span := _year_span(cell)) is not None and year < span[1] < OPEN_END  # noqa: E731
             elif _BEFORE_WORDS_RE.search(before):
                 test = lambda cell: (span := _year_span(cell)) is not None and span[1] < year  # noqa: E731
             elif _ONLY_WORDS_RE.search(before):
@@ -251,10 +252,16 @@ class TableSearch:
             if header_columns:
                 return sum(any(_has(t, prep["cell_terms"][i][c]) for c in header_columns) for i in range(n))
             return sum(_has(t, r) for r in prep["row_terms"])
+        contrast = _CONTRAST_RE.search(question)   # "… en digitaliseringspolitik rather than a strategy"
+        excluded = set(self._terms(question[contrast.end():])) if contrast else set()
         values = [t for t in content if t not in prep["header_terms"] and not (every and t in prep["section_terms"])
-                  and 0 < spread(t) < max(2, 0.9 * n)]
+                  and t not in excluded and 0 < spread(t) < max(2, 0.9 * n)]
         # The most specific form: "informationssikkerhedspolitik" rather than its part "politik".
         values = [t for t in values if not any(t != v and t in v for v in values)]
+        # The table's own subject ("digitalisering" in the strategy table) is background next to a real value.
+        background = [t for t in values if _known(t, prep["section_terms"]) and spread(t) > n / 4]
+        if len(background) < len(values):
+            values = [t for t in values if t not in background]
         quoted = [fold(q).strip() for q in _QUOTED_RE.findall(question)]
         quoted = [q for q in quoted if any(fold(c).strip() == q for r in table.rows for c in r)]
 
