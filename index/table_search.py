@@ -30,6 +30,7 @@ _ALL_RE = re.compile(r"\b(i alt|in total|alle|all|samlet)\b", re.I)
 _NAME_RE = re.compile(r"(?<!^)(?<![.?!]\s)\b([A-ZÆØÅ][a-zæøå]+(?:-[A-ZÆØÅ][a-zæøå]+)?)\b")
 # "Digitaliserings-principper" and "IT-strategi" are one word to match; "Digitaliserings- og IT-strategi" is two.
 _HYPHEN_JOIN_RE = re.compile(r"(?<=[^\W\d_])-(?: (?!(?:og|eller|and|or)\b))?(?=[^\W\d_])")
+_OPEN_END_RE = re.compile(r"\b(uden (?:en )?slut\w*|ingen slut\w*|no end\w*|without an? end\w*|open[- ]ended|åben slut\w*)", re.I)
 _CONTRAST_RE = re.compile(r"\b(rather than|instead of|i stedet for|frem for|snarere end)\b", re.I)
 _NEGATION_RE = re.compile(r"\b(ikke|uden|mangler|intet|ingen|no|not|without|missing)\b", re.I)
 _LINK_RE = re.compile(r"\.(pdf|aspx?|html?)\b|\([\w.-]+\.(dk|com|org|eu)\)|https?://", re.I)
@@ -40,7 +41,7 @@ periode perioden år årene organiseret organiseres type typisk angivet kun udl�
 end mere mindre over under højst mindst der som which what who how many has have does list all according table
 named their kommuner kommune municipalities municipality mentioned running until from cover covers period
 listed years year kind only dokument dokumenter strategisk strategiske rækker længere strategic document documents form type listed mapping
-hedder kaldes slags called rather than instead stedet snarere ikke uden mangler intet ingen angivet no not without missing""".split()
+hedder kaldes slags called slutdato slutår end date ended open rettet fokus fokuserer handler omhandler about focus focused aimed rather than instead stedet snarere ikke uden mangler intet ingen angivet no not without missing""".split()
 
 
 # Question words that ask for a column without naming it ("Hvornår udløber Hernings strategi?" asks for the period).
@@ -55,8 +56,10 @@ def _has(term: str, terms: set[str]) -> bool:
     """The term, or its form without an inflection ending ("højt" ~ "høj"), is among the terms."""
     if term in terms or (len(term) >= 4 and term[-1] in "tes" and term[:-1] in terms):
         return True
-    # A long word is also the head of a compound: "planstrategi" in "kommuneplanstrategi".
-    return len(term) >= 10 and any(len(t) > len(term) and t.endswith(term) for t in terms)
+    # A long word is also the head of a compound ("planstrategi" in "kommuneplanstrategi"), and any
+    # word its first part ("skole" in "skoleområdet").
+    return any(len(t) >= len(term) + 4 and (t.startswith(term) or (len(term) >= 10 and t.endswith(term)))
+               for t in terms) if len(term) >= 4 else False
 
 
 def _known(term: str, vocabulary: set[str]) -> bool:
@@ -282,7 +285,12 @@ class TableSearch:
         if years:
             rows = self._year_filter(question, table, prep, rows)
         rows, numbers = self._number_filter(question, table, prep, set(q_terms), rows)
-        negated = bool(_NEGATION_RE.search(question)) and not key_rows
+        if _OPEN_END_RE.search(question) and prep["year_columns"] and not key_rows:
+            # "uden slutdato": the rows whose period has a start and no end.
+            column = prep["year_columns"][-1]
+            rows = [i for i in rows if (span := _year_span(table.rows[i][column])) and span[1] == OPEN_END]
+            years = True
+        negated = bool(_NEGATION_RE.search(question)) and not key_rows and not years
         if negated and header_columns and not (values or quoted or years):
             # "Hvilke kommuner har ikke angivet en periode?": the rows whose named cell is empty.
             rows = [i for i in rows if all(table.rows[i][c].strip() in ("", "-") for c in header_columns)]

@@ -160,6 +160,13 @@ def test_a_negated_column_lists_the_rows_where_it_is_empty_and_a_negated_value_i
     assert corpus_index.match_table("Hvilke kommuner har ikke en digitaliseringsstrategi?") is None
 
 
+def test_periods_without_an_end_are_listed_and_do_not_reach_beyond_a_year(corpus_index):
+    open_ended = Answerer(corpus_index).ask("Hvilke kommuner har digitale principper uden slutdato?")
+    assert set(open_ended.rows) == {"Brønderslev", "Gentofte", "Odense"}
+    beyond = Answerer(corpus_index).ask("Hvilke kommuner har strategiske dokumenter der rækker længere frem end 2025?")
+    assert set(beyond.rows) == {"Hørsholm", "Jammerbugt", "Sønderborg"}
+
+
 def test_a_missing_name_is_looked_up_in_the_table_the_question_is_about(corpus_index):
     """Both the strategy table and the cooperation table lack Tårnby; the question is about strategies."""
     answer = Answerer(corpus_index).ask("Har Tårnby en strategi for digitalisering?")
