@@ -1,0 +1,74 @@
+"""The words of a table question: what asks for a list, a count, a row or a column, and what is only framing."""
+from __future__ import annotations
+
+import re
+
+COUNT_RE = re.compile(r"\b(hvor mange|antal(let)?|how many|number of)\b", re.I)
+LIST_RE = re.compile(r"\b(hvilke|hvilken|hvem|which|list|liste|nævn|oversigt)\b", re.I)
+YES_NO_RE = re.compile(r"^\s*(har|er|findes|står|does|do|has|is|are)\b", re.I)
+# Questions that ask for an explanation are prose questions, even when they name a table's row.
+EXPLAIN_RE = re.compile(r"\b(hvordan|hvorfor|how(?!\s+many\b)|why|forklar|explain|fordele|ulemper|erfaring\w*)\b", re.I)
+# The noun after "hvilke"/"hvor mange" names what is listed ("Hvilke samarbejder …"), it does not filter.
+SUBJECT_RE = re.compile(r"\b(?:hvilke|hvilken|hvilket|hvor mange|which|how many|what)\s+((?:\S+\s+){0,4})", re.I)
+SKIP_WORDS = frozenset("af of de the to tre fire fem seks syv otte ni ti".split())
+YEAR_RE = re.compile(r"\b(19[89]\d|20[0-4]\d)\b")
+SPAN_RE = re.compile(r"\b(19[89]\d|20[0-4]\d)\s*[-–]\s*(19[89]\d|20[0-4]\d)\b")
+END_WORDS_RE = re.compile(r"\b(til|until|udløber|udløb|slutter|ender|ends?|expires?|through)\b[^0-9]{0,12}$", re.I)
+START_WORDS_RE = re.compile(r"\b(fra|from|siden|since|starter|begynder)\b[^0-9]{0,12}$", re.I)
+AFTER_WORDS_RE = re.compile(r"\b(efter|senere end|længere end|længere frem end|ud over|beyond|after|later than)\b[^0-9]{0,12}$", re.I)
+BEFORE_WORDS_RE = re.compile(r"\b(før|tidligere end|inden|before|earlier than)\b[^0-9]{0,12}$", re.I)
+ONLY_WORDS_RE = re.compile(r"\b(kun|only|alene|just)\b[^0-9]{0,12}$", re.I)
+MORE_RE = re.compile(r"\b(flere end|mere end|over|mindst|more than|at least)\s+(\d+)", re.I)
+FEWER_RE = re.compile(r"\b(færre end|mindre end|under|højst|fewer than|less than|at most)\s+(\d+)", re.I)
+QUOTED_RE = re.compile(r"['\"‘’“”«»]([^'\"‘’“”«»]{3,60})['\"‘’“”«»]")
+ALL_RE = re.compile(r"\b(i alt|in total|alle|all|samlet)\b", re.I)
+NAME_RE = re.compile(r"(?<!^)(?<![.?!]\s)\b([A-ZÆØÅ][a-zæøå]+(?:-[A-ZÆØÅ][a-zæøå]+)?)\b")
+# "Digitaliserings-principper" and "IT-strategi" are one word to match; "Digitaliserings- og IT-strategi" is two.
+HYPHEN_JOIN_RE = re.compile(r"(?<=[^\W\d_])-(?: (?!(?:og|eller|and|or)\b))?(?=[^\W\d_])")
+OPEN_END_RE = re.compile(r"\b(uden (?:en )?slut\w*|ingen slut\w*|no end\w*|without an? end\w*|open[- ]ended|åben slut\w*)", re.I)
+CONTRAST_RE = re.compile(r"\b(rather than|instead of|i stedet for|frem for|snarere end)\b", re.I)
+NEGATION_RE = re.compile(r"\b(ikke|uden|mangler|intet|ingen|no|not|without|missing)\b", re.I)
+LINK_RE = re.compile(r"\.(pdf|aspx?|html?)\b|\([\w.-]+\.(dk|com|org|eu)\)|https?://", re.I)
+# Words a table question may use without the table containing them (Danish and English).
+GENERIC_WORDS = """har have hvilke hvilken hvem hvor mange antal liste list listen oversigt nævn findes står
+står med nævnt tabel tabellen ifølge kl kls alle samlet fremgår gælder dækker dækket løber løb frem fra til
+periode perioden år årene organiseret organiseres type typisk angivet kun udløber slutter starter flere færre
+end mere mindre over under højst mindst der som which what who how many has have does list all according table
+named their kommuner kommune municipalities municipality mentioned running until from cover covers period
+listed years year kind only dokument dokumenter strategisk strategiske rækker længere strategic document documents form type listed mapping
+hedder kaldes slags called slutdato slutår end date ended open rettet fokus fokuserer handler omhandler about focus focused aimed rather than instead stedet snarere ikke uden mangler intet ingen angivet no not without missing""".split()
+
+
+# Question words that ask for a column without naming it ("Hvornår udløber Hernings strategi?" asks for the period).
+COLUMN_SYNONYMS = {
+    "periode": """hvornår when udløber udløb udløbet slutter ender ends expire expires starter begynder gælder
+                  valid år årene years årstal løber runs periode period""",
+    "form": """slags type kind form hedder kaldes called name navn strategi strategy""",
+}
+
+
+def has(term: str, terms: set[str]) -> bool:
+    """The term, or its form without an inflection ending ("højt" ~ "høj"), is among the terms."""
+    if term in terms or (len(term) >= 4 and term[-1] in "tes" and term[:-1] in terms):
+        return True
+    # A long word is also the head of a compound ("planstrategi" in "kommuneplanstrategi"), and any
+    # word its first part ("skole" in "skoleområdet").
+    return any(len(t) >= len(term) + 4 and (t.startswith(term) or (len(term) >= 10 and t.endswith(term)))
+               for t in terms) if len(term) >= 4 else False
+
+
+def known(term: str, vocabulary: set[str]) -> bool:
+    """Explained by the table's words, also as the start of one ("vurderet" ~ "vurdering")."""
+    return has(term, vocabulary) or (len(term) >= 4 and any(v.startswith(term) for v in vocabulary))
+
+
+def subject_words(question: str) -> list[str]:
+    """The listed noun: "Hvilke af samarbejderne …" -> samarbejderne; "Hvilke af Favrskovs projekter" -> both."""
+    match = SUBJECT_RE.search(question + " ")
+    if not match:
+        return []
+    words = [w.strip("?,.!:;") for w in match.group(1).split()]
+    words = [w for w in words if w.lower() not in SKIP_WORDS and not w.isdigit()]
+    if not words:
+        return []
+    return words[:2] if words[0][:1].isupper() else words[:1]
