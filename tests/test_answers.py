@@ -13,7 +13,7 @@ from bot.views import answer_reply
 from index.documents import load_corpus
 from index.search import Hit, HybridIndex
 from index.sentences import split_sentences, units
-from index.store import build_index
+from index.store import build_index, sentence_embedding_texts
 from index.tables import parse_all
 from tests.conftest import FIXTURES, PROJECT_ROOT
 from tests.fakes import FakeEmbedder
@@ -158,3 +158,12 @@ def test_sentence_vectors_are_stored_at_build_so_answering_needs_no_extra_model_
     build_index(knowledge_dir / "documents", tmp_path / "index", embedder, force=True)
     assert embedder.passages_embedded == before   # chunk and sentence vectors come from the cache
     assert np.load(tmp_path / "index" / "sentences.npy").shape[0] > 0
+
+
+def test_a_sentence_is_embedded_with_its_heading_and_with_the_case_it_belongs_to():
+    from index.chunking import Chunk
+    chunk = Chunk("samarbejder:0001", "samarbejder", "Samarbejder",
+                  "2 Udvalgte cases › 2.9 Den Digitale Hotline › 2.9.1 Baggrunden for samarbejdet", "x")
+    inner, case = sentence_embedding_texts(chunk, "Baggrunden var et strategisk ønske.")
+    assert inner == "Baggrunden for samarbejdet: Baggrunden var et strategisk ønske."
+    assert case == "Den Digitale Hotline › Baggrunden for samarbejdet: Baggrunden var et strategisk ønske."
