@@ -167,3 +167,20 @@ def test_a_sentence_is_embedded_with_its_heading_and_with_the_case_it_belongs_to
     inner, case = sentence_embedding_texts(chunk, "Baggrunden var et strategisk ønske.")
     assert inner == "Baggrunden for samarbejdet: Baggrunden var et strategisk ønske."
     assert case == "Den Digitale Hotline › Baggrunden for samarbejdet: Baggrunden var et strategisk ønske."
+
+
+def test_names_are_the_words_the_corpus_always_capitalises_and_a_passage_must_hold_them():
+    from index.names import Names
+    names = Names(["Det gør man i Aarhus og i Sorø. Man siger det i Aarhus.", "Også Sorø Kommune.",
+                   "Kommunens Budget er stort. Et budget følger."])
+    assert names.words == {"aarhus", "sorø"}    # "Budget" is also written lowercase: not a name
+    assert names.asked("Hvor stort er Aarhus Kommunes budget?") == {"aarhus"}
+    assert names.asked("Hvad gør Sorøs styregruppe?") == {"sorø"}
+    assert names.asked("Aarhus: hvad gør de?") == set()   # a first word is capitalised anyway
+    assert Names.held(frozenset({"aarhus"}), "Sjællands budget fordeles pr. indbygger.") == 0
+    assert Names.held(frozenset({"aarhus"}), "I Aarhus Kommune ...") == 1
+
+
+def test_a_question_naming_a_municipality_is_declined_when_the_answering_passage_never_mentions_it(corpus_index):
+    answer = Answerer(corpus_index).ask("Hvor stort er Aarhus Kommunes budget til digitalisering i 2025?")
+    assert not answer.answered or "aarhus" in (answer.hits[0].title + answer.hits[0].section + answer.hits[0].text).lower()
