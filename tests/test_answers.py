@@ -184,3 +184,16 @@ def test_names_are_the_words_the_corpus_always_capitalises_and_a_passage_must_ho
 def test_a_question_naming_a_municipality_is_declined_when_the_answering_passage_never_mentions_it(corpus_index):
     answer = Answerer(corpus_index).ask("Hvor stort er Aarhus Kommunes budget til digitalisering i 2025?")
     assert not answer.answered or "aarhus" in (answer.hits[0].title + answer.hits[0].section + answer.hits[0].text).lower()
+
+
+def test_a_sentence_that_echoes_the_question_does_not_beat_a_closer_answer_by_its_words():
+    from index.text import Analyzer
+    analyzer = Analyzer()
+    weights = lambda text: {t: 1.0 for t in analyzer.terms(text)}  # noqa: E731
+    question = "Hvad forpligter man sig til ved penge fra teknologipuljen?"
+    echo = "Man kan søge penge fra teknologipuljen, som man forpligter sig til at bruge på pilotprojekter."
+    answer = "Modtagerne deler deres erfaringer med de andre forvaltninger."
+    sentences = [(echo, 0.880), (answer, 0.885)]   # fixed cosines: the answer is a little closer
+    w = SentenceWeights(companion_gap=0.0)
+    scored = score_sentences(question, [_hit(f"{echo} {answer}")], lambda h: sentences, weights, weights(question), w)
+    assert compose(scored, w)[0] == answer
