@@ -53,7 +53,7 @@ def main() -> int:
 
     questions = read(args.dir / "questions.jsonl", args.split)
     for extra in args.extra:
-        questions += read(extra, "all" if args.split == "dev" else "none")
+        questions += read(extra, "all" if args.split in ("dev", "all") else "none")   # extras are dev questions
     short = first = anywhere = 0
     words, failures = [], []
     answered_by: dict[str, list[int]] = defaultdict(lambda: [0, 0])

@@ -10,6 +10,7 @@ import faiss
 import numpy as np
 
 from .bm25 import BM25
+from .names import Names
 from .chunking import Chunk
 from .embedders import Embedder
 from .store import CHUNKS, LEXICON, SENTENCES, SENTENCE_VECTORS, TABLES, VECTORS, BUILD_COMMAND, IndexCorrupt, IndexMismatch, read_manifest
@@ -89,6 +90,7 @@ class HybridIndex:
         self._glossary_longest = max((len(k.split()) for k in self._glossary), default=0)
         self._vectors_cache: np.ndarray | None = None
         self.tables = TableSearch(tables or [], self._analyzer.terms)
+        self._names = Names(c.context_text for c in chunks)
         rows, sentence_vectors = sentences or ([], np.zeros((0, embedder.dim), np.float32))
         self._sentence_vectors = sentence_vectors
         self._sentences_by_chunk: dict[str, list[tuple[int, str]]] = {}
@@ -159,6 +161,10 @@ class HybridIndex:
             else:
                 i += 1
         return found
+
+    def named(self, query: str) -> frozenset[str]:
+        """The corpus's proper names (municipalities, cooperations) that the query writes capitalised."""
+        return self._names.asked(query)
 
     def translate_terms(self, query: str) -> list[str]:
         """Danish domain terms for English words in the query."""

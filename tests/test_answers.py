@@ -13,7 +13,7 @@ from bot.views import answer_reply
 from index.documents import load_corpus
 from index.search import Hit, HybridIndex
 from index.sentences import split_sentences, units
-from index.store import build_index
+from index.store import build_index, sentence_embedding_texts
 from index.tables import parse_all
 from tests.conftest import FIXTURES, PROJECT_ROOT
 from tests.fakes import FakeEmbedder
@@ -211,3 +211,42 @@ def test_sentence_vectors_are_stored_at_build_so_answering_needs_no_extra_model_
     build_index(knowledge_dir / "documents", tmp_path / "index", embedder, force=True)
     assert embedder.passages_embedded == before   # chunk and sentence vectors come from the cache
     assert np.load(tmp_path / "index" / "sentences.npy").shape[0] > 0
+
+
+def test_a_sentence_is_embedded_with_its_heading_and_with_the_case_it_belongs_to():
+    from index.chunking import Chunk
+    chunk = Chunk("samarbejder:0001", "samarbejder", "Samarbejder",
+                  "2 Udvalgte cases › 2.9 Den Digitale Hotline › 2.9.1 Baggrunden for samarbejdet", "x")
+    inner, case = sentence_embedding_texts(chunk, "Baggrunden var et strategisk ønske.")
+    assert inner == "Baggrunden for samarbejdet: Baggrunden var et strategisk ønske."
+    assert case == "Den Digitale Hotline › Baggrunden for samarbejdet: Baggrunden var et strategisk ønske."
+
+
+def test_names_are_the_words_the_corpus_always_capitalises_and_a_passage_must_hold_them():
+    from index.names import Names
+    names = Names(["Det gør man i Aarhus og i Sorø. Man siger det i Aarhus.", "Også Sorø Kommune.",
+                   "Kommunens Budget er stort. Et budget følger."])
+    assert names.words == {"aarhus", "sorø"}    # "Budget" is also written lowercase: not a name
+    assert names.asked("Hvor stort er Aarhus Kommunes budget?") == {"aarhus"}
+    assert names.asked("Hvad gør Sorøs styregruppe?") == {"sorø"}
+    assert names.asked("Aarhus: hvad gør de?") == set()   # a first word is capitalised anyway
+    assert Names.held(frozenset({"aarhus"}), "Sjællands budget fordeles pr. indbygger.") == 0
+    assert Names.held(frozenset({"aarhus"}), "I Aarhus Kommune ...") == 1
+
+
+def test_a_question_naming_a_municipality_is_declined_when_the_answering_passage_never_mentions_it(corpus_index):
+    answer = Answerer(corpus_index).ask("Hvor stort er Aarhus Kommunes budget til digitalisering i 2025?")
+    assert not answer.answered or "aarhus" in (answer.hits[0].title + answer.hits[0].section + answer.hits[0].text).lower()
+
+
+def test_a_sentence_that_echoes_the_question_does_not_beat_a_closer_answer_by_its_words():
+    from index.text import Analyzer
+    analyzer = Analyzer()
+    weights = lambda text: {t: 1.0 for t in analyzer.terms(text)}  # noqa: E731
+    question = "Hvad forpligter man sig til ved penge fra teknologipuljen?"
+    echo = "Man kan søge penge fra teknologipuljen, som man forpligter sig til at bruge på pilotprojekter."
+    answer = "Modtagerne deler deres erfaringer med de andre forvaltninger."
+    sentences = [(echo, 0.880), (answer, 0.885)]   # fixed cosines: the answer is a little closer
+    w = SentenceWeights(companion_gap=0.0)
+    scored = score_sentences(question, [_hit(f"{echo} {answer}")], lambda h: sentences, weights, weights(question), w)
+    assert compose(scored, w)[0] == answer

@@ -7,6 +7,7 @@ from typing import Protocol, Sequence
 
 import numpy as np
 
+from index.names import Names
 from index.search import Hit, QueryError
 from index.table_search import TableMatch
 
@@ -30,6 +31,8 @@ class Searcher(Protocol):
     def sentences(self, chunk_id: str, query_vector: np.ndarray) -> list[tuple[str, float]]: ...
 
     def translate_terms(self, query: str) -> list[str]: ...
+
+    def named(self, query: str) -> frozenset[str]: ...
 
     def match_table(self, query: str) -> TableMatch | None: ...
 
@@ -113,6 +116,11 @@ class Answerer:
         scored = self.score(question, hits, query_vector)
         if not self.answers(question, hits[0], scored[0].dense if scored else hits[0].dense_score, coverage):
             return Answer(question, False, hits=tuple(hits), reason="no-match")
+        answering = hits[scored[0].hit_index] if scored else hits[0]
+        names = self.searcher.named(question)
+        if names and not Names.held(names, f"{answering.title} {answering.section} {answering.text}"):
+            # "Aarhus Kommunes budget" is not answered by a passage that never mentions Aarhus.
+            return Answer(question, False, hits=tuple(hits), reason="no-match")
         short, best_index = compose(scored, self.policy.sentence_weights)
         if best_index:
             # The passage that holds the answering sentence is the first source.
@@ -125,9 +133,9 @@ class Answerer:
         p = self.policy
         if p.min_evidence is None:
             return self.is_relevant(best, coverage)
+        passage = f"{best.title} {best.section} {best.text}"
         translated = " ".join(self.searcher.translate_terms(question))
-        words = passage_coverage(question, f"{best.title} {best.section} {best.text}", self.searcher.term_weights,
-                                 translated)
+        words = passage_coverage(question, passage, self.searcher.term_weights, translated)
         return sentence_dense + p.coverage_weight * coverage + p.passage_words_weight * words >= p.min_evidence
 
     def score(self, question: str, hits: Sequence[Hit], query_vector: np.ndarray) -> list[Scored]:

@@ -10,9 +10,10 @@ from index.search import Hit
 
 @dataclass(frozen=True)
 class SentenceWeights:
-    # Tuned on the dev questions (benchmarks/answer_eval.py); lexical overlap only breaks near-ties,
-    # since e5's sentence cosine already carries the words and a larger weight rewarded echoes.
-    lexical: float = 0.03       # idf-weighted share of the question's terms in the sentence
+    # Tuned on the dev questions (benchmarks/answer_eval.py). Lexical overlap is off: e5's sentence
+    # cosine already carries the words, and any weight rewarded sentences that echo the question
+    # instead of answering it (short answer 107 at 0 vs 105 at 0.03 of 140; 5-fold CV picks 0).
+    lexical: float = 0.0        # idf-weighted share of the question's terms in the sentence
     passage: float = 0.5        # the passage's own cosine: a sentence borrows its passage's subject
     rank_penalty: float = 1.0   # per rank below the first: the re-ranked first passage gives the short answer
     companion_gap: float = 0.08 # a further sentence joins when it scores within this of the best

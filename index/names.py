@@ -1,0 +1,45 @@
+"""Names in a question (municipalities, cooperations, systems) that an answering passage must hold."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Iterable
+
+_WORD_RE = re.compile(r"[^\W\d_]+")
+_CLAUSE_RE = re.compile(r"(?<=[.!?:])\s+|\n+|›|\|")
+
+
+class Names:
+    """Words the corpus always writes capitalised inside a sentence (Aarhus, Favrskov, Hotline), at least twice.
+
+    A question that names one of them capitalised ("Aarhus Kommunes budget") asks about that name:
+    a passage that never mentions it cannot answer, however close its wording.
+    """
+
+    def __init__(self, texts: Iterable[str]) -> None:
+        capital, lower = Counter(), Counter()
+        for text in texts:
+            for clause in _CLAUSE_RE.split(text):
+                for i, word in enumerate(_WORD_RE.findall(clause)):
+                    if word[0].islower():
+                        lower[word.lower()] += 1
+                    elif i > 0:   # a capital at a clause's start says nothing
+                        capital[word.lower()] += 1
+        self.words = frozenset(w for w, n in capital.items() if n >= 2 and not lower[w] and len(w) >= 3)
+
+    def asked(self, question: str) -> frozenset[str]:
+        """The corpus's names that the question writes capitalised (after its first word); "Aarhus'/Aarhus's" too."""
+        found = set()
+        for i, word in enumerate(_WORD_RE.findall(question)):
+            if i == 0 or not word[0].isupper():
+                continue
+            lower = word.lower()
+            base = lower[:-1] if lower.endswith("s") and lower[:-1] in self.words else lower
+            if base in self.words:
+                found.add(base)
+        return frozenset(found)
+
+    @staticmethod
+    def held(names: frozenset[str], text: str) -> int:
+        words = {w.lower() for w in _WORD_RE.findall(text)}
+        return sum(1 for n in names if n in words or f"{n}s" in words)
