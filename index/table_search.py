@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Callable, Collection, Sequence
 
 from .table_filters import OPEN_END, number_filter, year_filter, year_span
@@ -37,9 +38,12 @@ def key_column(table: Table) -> int:
 class TableSearch:
     def __init__(self, tables: Sequence[Table], terms: Callable[[str], list[str]]) -> None:
         self.tables = list(tables)
-        self._terms = terms
+        cached = lru_cache(maxsize=20_000)(lambda text: tuple(terms(text)))
+        # Each table asks for the same words of a question: analyse them once.
+        self._terms: Callable[[str], list[str]] = lambda text: list(cached(text))
         self._generic = set(terms(" ".join(GENERIC_WORDS)))
         self._prepared = [self._prepare(t) for t in self.tables]
+        self._any_key = re.compile("|".join(p.pattern for prep in self._prepared for p in prep["patterns"]) or "(?!)")
 
     def _cell_terms(self, text: str) -> set[str]:
         """Terms of the text as written and with hyphenated words joined ("IT-strategi" -> "itstrategi").
@@ -47,7 +51,7 @@ class TableSearch:
         An elided compound ("Digitaliserings- og IT-strategi") is not expanded: a list of every
         "digitaliseringsstrategi" then names the rows that use the word, as a reader would count them.
         """
-        return set(self._terms(text)) | set(self._terms(HYPHEN_JOIN_RE.sub("", text)))
+        return frozenset(self._terms(text)) | frozenset(self._terms(HYPHEN_JOIN_RE.sub("", text)))
 
     def _prepare(self, table: Table) -> dict:
         key = key_column(table)
@@ -55,8 +59,8 @@ class TableSearch:
         links = {i for i in range(len(table.header))
                  if sum(bool(LINK_RE.search(r[i])) for r in table.rows) > len(table.rows) / 3}
         # Link and file-name cells are not searched: their words ("...vision_2020.pdf") are not the table's data.
-        cell_terms = [[self._cell_terms(c) if i not in links else set() for i, c in enumerate(r)] for r in table.rows]
-        row_terms = [set().union(*(t for i, t in enumerate(cells) if i != key)) for cells in cell_terms]
+        cell_terms = [[self._cell_terms(c) if i not in links else frozenset() for i, c in enumerate(r)] for r in table.rows]
+        row_terms = [frozenset().union(*(t for i, t in enumerate(cells) if i != key)) for cells in cell_terms]
         column_terms = [self._cell_terms(h) for h in table.header]
         # Words that name the table itself ("linksamling", "vurderingskriterier"), not words of its cells.
         section_terms = self._cell_terms(table.section.split(" › ")[-1])
@@ -67,7 +71,7 @@ class TableSearch:
         header_terms = self._cell_terms(" ".join(h for i, h in enumerate(table.header) if i != key))
         asking = {i: set(self._terms(words)) for i, h in enumerate(table.header) if i != key
                   for name, words in COLUMN_SYNONYMS.items() if name in fold(h)}
-        vocabulary = set().union(*row_terms, header_terms, self._cell_terms(
+        vocabulary = frozenset().union(*row_terms, header_terms, self._cell_terms(
                                      " ".join(table.header) + " " + table.section + " " + table.title),
                                  *(self._cell_terms(r[key]) for r in table.rows))
         patterns = [re.compile(r"(?<![a-z0-9])" + r"[\s\-]*".join(map(re.escape, fold(r[key]).split()))
@@ -87,6 +91,11 @@ class TableSearch:
         `extra_terms`: Danish terms of the question's English words; `translated`: those English words.
         """
         best: tuple[float, TableMatch] | None = None
+        if not (COUNT_RE.search(question) or LIST_RE.search(question) or YES_NO_RE.match(question)):
+            # Neither a list, a count nor a yes/no: only a question naming a row ("Hvornår udløber Hernings …").
+            folded = fold(question)
+            if not self._any_key.search(folded):
+                return None
         for table, prep in zip(self.tables, self._prepared):
             candidate = self._match_table(table, prep, question, extra_terms, translated)
             if candidate and (best is None or candidate[0] > best[0]):
@@ -182,7 +191,7 @@ class TableSearch:
         # A column asked for without its name only when nothing else is asked: "Hvilke typer brugere …"
         # and "hvor mange temaer …" ask about something the row does not hold.
         synonyms = set().union(*prep["asking"].values()) if prep["asking"] else set()
-        framing = prep["section_terms"] | prep["header_terms"] | synonyms
+        framing = frozenset(prep["section_terms"] | prep["header_terms"] | synonyms)
         if any(not known(t, framing) for t in content + [t for t in subjects if t not in self._generic]):
             asked = []
         # In the order the question asks: "Hvilken periode dækker Billunds strategi?" wants the period first.

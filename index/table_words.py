@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 COUNT_RE = re.compile(r"\b(hvor mange|antal(let)?|how many|number of)\b", re.I)
 LIST_RE = re.compile(r"\b(hvilke|hvilken|hvem|which|list|liste|nævn|oversigt)\b", re.I)
@@ -47,19 +48,30 @@ COLUMN_SYNONYMS = {
 }
 
 
-def has(term: str, terms: set[str]) -> bool:
+def has(term: str, terms: frozenset[str]) -> bool:
     """The term, or its form without an inflection ending ("højt" ~ "høj"), is among the terms."""
     if term in terms or (len(term) >= 4 and term[-1] in "tes" and term[:-1] in terms):
         return True
-    # A long word is also the head of a compound ("planstrategi" in "kommuneplanstrategi"), and any
-    # word its first part ("skole" in "skoleområdet").
+    return len(term) >= 4 and _in_compound(term, frozenset(terms))
+
+
+@lru_cache(maxsize=100_000)
+def _in_compound(term: str, terms: frozenset[str]) -> bool:
+    """A long word is also the head of a compound ("planstrategi" in "kommuneplanstrategi"), and any
+    word its first part ("skole" in "skoleområdet"). Cached: a table's term sets are fixed, and a
+    frozenset keeps its hash."""
     return any(len(t) >= len(term) + 4 and (t.startswith(term) or (len(term) >= 10 and t.endswith(term)))
-               for t in terms) if len(term) >= 4 else False
+               for t in terms)
 
 
-def known(term: str, vocabulary: set[str]) -> bool:
+def known(term: str, vocabulary: frozenset[str]) -> bool:
     """Explained by the table's words, also as the start of one ("vurderet" ~ "vurdering")."""
-    return has(term, vocabulary) or (len(term) >= 4 and any(v.startswith(term) for v in vocabulary))
+    return has(term, vocabulary) or (len(term) >= 4 and _starts_one(term, frozenset(vocabulary)))
+
+
+@lru_cache(maxsize=100_000)
+def _starts_one(term: str, vocabulary: frozenset[str]) -> bool:
+    return any(v.startswith(term) for v in vocabulary)
 
 
 def subject_words(question: str) -> list[str]:
