@@ -50,6 +50,7 @@ class Analyzer:
         self._stemmer = Stemmer.Stemmer("danish")
         self._vocabulary = frozenset(w for w in vocabulary if len(w) >= 4)
         self._cache: dict[str, tuple[str, ...]] = {}
+        self._word_cache: dict[str, tuple[str, ...]] = {}
 
     @staticmethod
     def folded_tokens(text: str) -> list[str]:
@@ -83,8 +84,15 @@ class Analyzer:
 
     def terms(self, text: str) -> list[str]:
         out: list[str] = []
-        for token in self.folded_tokens(text):
-            out.extend(self._terms_of_token(token))
+        for word in words(text):
+            # Keyed by the word as written: folding (NFKD) costs more than the lookup, per question and passage.
+            cached = self._word_cache.get(word)
+            if cached is None:
+                token = fold(word)
+                cached = () if not token or token in STOPWORDS else self._terms_of_token(token)
+                if len(self._word_cache) < 200_000:
+                    self._word_cache[word] = cached
+            out.extend(cached)
         return out
 
 
