@@ -23,29 +23,49 @@ def year_span(cell: str) -> tuple[int, int] | None:
     return (min(years), max(years))
 
 
+_JOINED_RE = re.compile(r"^\s*(?:,|eller|or|og|and)\s*$", re.I)
+
+
+def _year_test(kind: str, year: int, cell: str) -> bool:
+    span = year_span(cell)
+    if kind == "only":
+        return cell.strip() == str(year)
+    if span is None:
+        return False
+    if kind == "after":   # an open end ("Fra 2017") does not say the document reaches beyond the year
+        return year < span[1] < OPEN_END
+    if kind == "before":
+        return span[1] < year
+    if kind == "end":
+        return span[1] == year
+    if kind == "start":
+        return span[0] == year
+    return span[0] <= year <= span[1]
+
+
 def year_filter(question: str, table: Table, prep: dict, rows: list[int]) -> list[int]:
     column = prep["year_columns"][-1]
     spans = [(int(a), int(b)) for a, b in SPAN_RE.findall(question)]
     if spans:   # "for 2017-2020": exactly that period
         return [i for i in rows if year_span(table.rows[i][column]) in spans]
-    kept = rows
+    # Years joined by "eller"/"og" share the condition and either may hold: "slutter i 2023 eller 2024".
+    groups: list[tuple[str, list[int]]] = []
+    previous_end = None
     for match in YEAR_RE.finditer(question):
         year, before = int(match.group(1)), question[:match.start()]
-        if AFTER_WORDS_RE.search(before):     # "rækker længere frem end 2025"
-            # An open end ("Fra 2017") does not say the document reaches beyond the year.
-            test = lambda cell: (span := year_span(cell)) is not None and year < span[1] < OPEN_END  # noqa: E731
-        elif BEFORE_WORDS_RE.search(before):
-            test = lambda cell: (span := year_span(cell)) is not None and span[1] < year  # noqa: E731
-        elif ONLY_WORDS_RE.search(before):
-            test = lambda cell: cell.strip() == str(year)  # noqa: E731
-        elif END_WORDS_RE.search(before):
-            test = lambda cell: (span := year_span(cell)) is not None and span[1] == year  # noqa: E731
-        elif START_WORDS_RE.search(before):
-            test = lambda cell: (span := year_span(cell)) is not None and span[0] == year  # noqa: E731
+        if groups and previous_end is not None and _JOINED_RE.match(question[previous_end:match.start()]):
+            groups[-1][1].append(year)
         else:
-            test = lambda cell: (span := year_span(cell)) is not None and span[0] <= year <= span[1]  # noqa: E731
-        kept = [i for i in kept if test(table.rows[i][column])]
+            kind = ("after" if AFTER_WORDS_RE.search(before) else "before" if BEFORE_WORDS_RE.search(before)
+                    else "only" if ONLY_WORDS_RE.search(before) else "end" if END_WORDS_RE.search(before)
+                    else "start" if START_WORDS_RE.search(before) else "within")
+            groups.append((kind, [year]))
+        previous_end = match.end()
+    kept = rows
+    for kind, years in groups:
+        kept = [i for i in kept if any(_year_test(kind, y, table.rows[i][column]) for y in years)]
     return kept
+
 
 def number_filter(question: str, table: Table, prep: dict, q_terms: set[str], terms: Callable[[str], list[str]],
                    rows: list[int]) -> tuple[list[int], bool]:
@@ -53,9 +73,14 @@ def number_filter(question: str, table: Table, prep: dict, q_terms: set[str], te
     kept, used = rows, False
     for pattern, more in ((MORE_RE, True), (FEWER_RE, False)):
         for match in pattern.finditer(question):
-            limit = int(match.group(2))
-            noun = set(terms(question[match.end():match.end() + 30].split(" ", 2)[1]
-                                   if len(question[match.end():].split(" ", 2)) > 1 else ""))
+            limit = int(re.sub(r"[.,]", "", match.group(2)))
+            end = match.end()
+            unit = re.match(r"\s*(mio|million|mia|milliard|billion|tusind|thousand)\w*\.?", question[end:], re.I)
+            if unit:   # "mere end 1 mio. indbyggere"
+                limit *= {"mio": 10**6, "mil": 10**6, "mia": 10**9, "bil": 10**9, "tus": 10**3, "tho": 10**3}[unit.group(1)[:3].lower()]
+                end += unit.end()
+            noun = set(terms(question[end:end + 30].split(" ", 2)[1]
+                             if len(question[end:].split(" ", 2)) > 1 else ""))
             columns = [i for i, terms in enumerate(prep["column_terms"]) if terms & (noun or q_terms)
                        and i in prep["number_columns"]]
             if not columns:

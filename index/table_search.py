@@ -7,7 +7,7 @@ from functools import lru_cache
 from typing import Callable, Collection, Sequence
 
 from .table_filters import OPEN_END, number_filter, year_filter, year_span
-from .table_words import (ALL_RE, COLUMN_SYNONYMS, CONTRAST_RE, COUNT_RE, EXPLAIN_RE, GENERIC_WORDS, HYPHEN_JOIN_RE,
+from .table_words import (ALL_RE, COLUMN_SYNONYMS, CONTRAST_RE, COUNT_RE, EXAMPLE_RE, EXPLAIN_RE, GENERIC_WORDS, HYPHEN_JOIN_RE,
                           LINK_RE, LIST_RE, NAME_RE, NEGATION_RE, OPEN_END_RE, QUOTED_RE, YEAR_RE, YES_NO_RE,
                           known, has, subject_words)
 from .tables import Table
@@ -91,6 +91,7 @@ class TableSearch:
         `extra_terms`: Danish terms of the question's English words; `translated`: those English words.
         """
         best: tuple[float, TableMatch] | None = None
+        question = EXAMPLE_RE.sub("", question)
         if not (COUNT_RE.search(question) or LIST_RE.search(question) or YES_NO_RE.match(question)):
             # Neither a list, a count nor a yes/no: only a question naming a row ("Hvornår udløber Hernings …").
             folded = fold(question)

@@ -19,14 +19,16 @@ START_WORDS_RE = re.compile(r"\b(fra|from|siden|since|starter|begynder)\b[^0-9]{
 AFTER_WORDS_RE = re.compile(r"\b(efter|senere end|længere end|længere frem end|ud over|beyond|after|later than)\b[^0-9]{0,12}$", re.I)
 BEFORE_WORDS_RE = re.compile(r"\b(før|tidligere end|inden|before|earlier than)\b[^0-9]{0,12}$", re.I)
 ONLY_WORDS_RE = re.compile(r"\b(kun|only|alene|just)\b[^0-9]{0,12}$", re.I)
-MORE_RE = re.compile(r"\b(flere end|mere end|over|mindst|more than|at least)\s+(\d+)", re.I)
-FEWER_RE = re.compile(r"\b(færre end|mindre end|under|højst|fewer than|less than|at most)\s+(\d+)", re.I)
+MORE_RE = re.compile(r"\b(flere end|mere end|over|mindst|more than|at least)\s+(\d+(?:[.,]\d{3})*)(?![\d])", re.I)
+FEWER_RE = re.compile(r"\b(færre end|mindre end|under|højst|fewer than|less than|at most)\s+(\d+(?:[.,]\d{3})*)(?![\d])", re.I)
 QUOTED_RE = re.compile(r"['\"‘’“”«»]([^'\"‘’“”«»]{3,60})['\"‘’“”«»]")
 ALL_RE = re.compile(r"\b(i alt|in total|alle|all|samlet)\b", re.I)
 NAME_RE = re.compile(r"(?<!^)(?<![.?!]\s)\b([A-ZÆØÅ][a-zæøå]+(?:-[A-ZÆØÅ][a-zæøå]+)?)\b")
 # "Digitaliserings-principper" and "IT-strategi" are one word to match; "Digitaliserings- og IT-strategi" is two.
 HYPHEN_JOIN_RE = re.compile(r"(?<=[^\W\d_])-(?: (?!(?:og|eller|and|or)\b))?(?=[^\W\d_])")
 OPEN_END_RE = re.compile(r"\b(uden (?:en )?slut\w*|ingen slut\w*|no end\w*|without an? end\w*|open[- ]ended|åben slut\w*)", re.I)
+# "(fx 2017-2021)" illustrates what is asked; its words and years do not filter.
+EXAMPLE_RE = re.compile(r"\((?:fx|f\.\s?eks\.?|e\.\s?g\.?|for eksempel|eksempelvis|for example)[\s,][^)]*\)", re.I)
 CONTRAST_RE = re.compile(r"\b(rather than|instead of|i stedet for|frem for|snarere end)\b", re.I)
 NEGATION_RE = re.compile(r"\b(ikke|uden|mangler|intet|ingen|no|not|without|missing)\b", re.I)
 LINK_RE = re.compile(r"\.(pdf|aspx?|html?)\b|\([\w.-]+\.(dk|com|org|eu)\)|https?://", re.I)
@@ -37,6 +39,7 @@ periode perioden år årene organiseret organiseres type typisk angivet kun udl�
 end mere mindre over under højst mindst der som which what who how many has have does list all according table
 named their kommuner kommune municipalities municipality mentioned running until from cover covers period
 listed years year kind only dokument dokumenter strategisk strategiske rækker længere strategic document documents form type listed mapping
+egentlig egentligt faktisk noget andet nogen mon lige helt også mio million tusind
 hedder kaldes slags called slutdato slutår end date ended open rettet fokus fokuserer handler omhandler about focus focused aimed rather than instead stedet snarere ikke uden mangler intet ingen angivet no not without missing""".split()
 
 

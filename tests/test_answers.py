@@ -167,6 +167,21 @@ def test_periods_without_an_end_are_listed_and_do_not_reach_beyond_a_year(corpus
     assert set(beyond.rows) == {"Hørsholm", "Jammerbugt", "Sønderborg"}
 
 
+def test_years_joined_by_eller_either_hold_and_an_example_does_not_filter(corpus_index):
+    either = Answerer(corpus_index).ask("Hvilke kommuner har en digitaliseringsstrategi der slutter i 2022 eller 2024?")
+    assert set(either.rows) == {"Allerød", "Billund", "Nordfyn", "Ringkøbing-Skjern", "Rødovre", "Thisted"}
+    example = Answerer(corpus_index).ask("Hvilke kommuner har en digitaliseringsstrategi der slutter i 2025 (fx 2021-2025)?")
+    assert set(example.rows) == {"Køge", "Morsø", "Nyborg", "Odder", "Varde"}
+
+
+def test_numbers_with_units_and_thousands_separators(corpus_index):
+    large = Answerer(corpus_index).ask("Hvor mange af samarbejderne dækker mere end 1 mio. indbyggere?")
+    assert set(large.rows) == {"Brugerklubben SBSYS", "Den Digitale Hotline", "Den Digitale Landevej", "OS2"}
+    assert large.short_answer.startswith("**4** ifølge")   # no "**4** samarbejderne"
+    small = Answerer(corpus_index).ask("Hvilke samarbejder har færre end 100.000 indbyggere?")
+    assert small.rows == ("RISO",)
+
+
 def test_a_missing_name_is_looked_up_in_the_table_the_question_is_about(corpus_index):
     """Both the strategy table and the cooperation table lack Tårnby; the question is about strategies."""
     answer = Answerer(corpus_index).ask("Har Tårnby en strategi for digitalisering?")

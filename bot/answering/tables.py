@@ -5,8 +5,9 @@ import re
 
 from index.search import Hit
 from index.table_search import TableMatch
+from index.rerank import is_english
+from index.table_words import subject_words
 
-_SUBJECT_RE = re.compile(r"\b(?:hvilke|hvor mange|which|how many)\s+(\w+)", re.I)
 
 
 def _label(match: TableMatch) -> str:
@@ -30,8 +31,10 @@ def _all_columns(match: TableMatch) -> tuple[int, ...]:
 
 def table_short_answer(question: str, match: TableMatch) -> str:
     label = _label(match)
-    subject_match = _SUBJECT_RE.search(question)
-    subject = subject_match.group(1).lower() if subject_match else ""
+    listed = subject_words(question)   # "Hvor mange af samarbejderne …" -> "samarbejderne"
+    subject = listed[0].lower() if listed and not listed[0][:1].isupper() else ""
+    if subject.endswith("ne") or is_english(question):   # "**4** samarbejderne", "**2** municipalities" read badly
+        subject = ""
     yes_no = not re.match(r"\s*(hv\w*|which|what|who|how|when|where)\b", question, re.I)
     n = len(match.rows)
     if match.intent == "absent":
