@@ -90,3 +90,17 @@ def test_damaged_index_is_reported(knowledge_dir, tmp_path, damage):
     # A build repairs it.
     build_index(knowledge_dir / "documents", index_dir, FakeEmbedder())
     assert HybridIndex.load(index_dir, FakeEmbedder()).search("risici", 1)
+
+
+def test_sentence_dense_blend_reorders_but_keeps_passage_cosines(fake_index):
+    import dataclasses
+    query = "Hvordan deler Sorø og Ringsted lønudgiften?"
+    first = fake_index.search(query, 5)
+    before = {h.chunk_id: h.dense_score for h in first}
+    fake_index.fusion = dataclasses.replace(fake_index.fusion, sentence_dense=1.0)
+    after = fake_index.search(query, 5)
+    assert "RISO" in after[0].section
+    assert [h.score for h in after] != [h.score for h in first]   # the sentences did count
+    for hit in after:   # the hit's cosine (what declining reads) stays the passage's
+        if hit.chunk_id in before:
+            assert hit.dense_score == pytest.approx(before[hit.chunk_id], abs=1e-5)
