@@ -4,8 +4,7 @@ from __future__ import annotations
 import re
 from typing import Callable
 
-from .table_words import (AFTER_WORDS_RE, BEFORE_WORDS_RE, END_WORDS_RE, FEWER_RE, MORE_RE, ONLY_WORDS_RE, SPAN_RE,
-                          START_WORDS_RE, YEAR_RE)
+from .table_words import FEWER_RE, MORE_RE, SPAN_RE, YEAR_CONDITIONS, YEAR_RE
 from .tables import Table
 
 OPEN_END = 9999
@@ -56,9 +55,7 @@ def year_filter(question: str, table: Table, prep: dict, rows: list[int]) -> lis
         if groups and previous_end is not None and _JOINED_RE.match(question[previous_end:match.start()]):
             groups[-1][1].append(year)
         else:
-            kind = ("after" if AFTER_WORDS_RE.search(before) else "before" if BEFORE_WORDS_RE.search(before)
-                    else "only" if ONLY_WORDS_RE.search(before) else "end" if END_WORDS_RE.search(before)
-                    else "start" if START_WORDS_RE.search(before) else "within")
+            kind = next((kind for kind, words in YEAR_CONDITIONS if words.search(before)), "within")
             groups.append((kind, [year]))
         previous_end = match.end()
     kept = rows

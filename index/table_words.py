@@ -14,11 +14,21 @@ SUBJECT_RE = re.compile(r"\b(?:hvilke|hvilken|hvilket|hvor mange|which|how many|
 SKIP_WORDS = frozenset("af of de the to tre fire fem seks syv otte ni ti".split())
 YEAR_RE = re.compile(r"\b(19[89]\d|20[0-4]\d)\b")
 SPAN_RE = re.compile(r"\b(19[89]\d|20[0-4]\d)\s*[-–]\s*(19[89]\d|20[0-4]\d)\b")
-END_WORDS_RE = re.compile(r"\b(til|until|udløber|udløb|slutter|ender|ends?|expires?|through)\b[^0-9]{0,12}$", re.I)
-START_WORDS_RE = re.compile(r"\b(fra|from|siden|since|starter|begynder)\b[^0-9]{0,12}$", re.I)
-AFTER_WORDS_RE = re.compile(r"\b(efter|senere end|længere end|længere frem end|ud over|beyond|after|later than)\b[^0-9]{0,12}$", re.I)
-BEFORE_WORDS_RE = re.compile(r"\b(før|tidligere end|inden|before|earlier than)\b[^0-9]{0,12}$", re.I)
-ONLY_WORDS_RE = re.compile(r"\b(kun|only|alene|just)\b[^0-9]{0,12}$", re.I)
+
+
+def _just_before_a_year(words: str) -> re.Pattern[str]:
+    """The words, a few non-digits from the end of the text before a year ("løber til 2025")."""
+    return re.compile(rf"\b({words})\b[^0-9]{{0,12}}$", re.I)
+
+
+# What a year in a question means, by the words just before it; the first that matches wins.
+YEAR_CONDITIONS = (
+    ("after", _just_before_a_year("efter|senere end|længere end|længere frem end|ud over|beyond|after|later than")),
+    ("before", _just_before_a_year("før|tidligere end|inden|before|earlier than")),
+    ("only", _just_before_a_year("kun|only|alene|just")),
+    ("end", _just_before_a_year("til|until|udløber|udløb|slutter|ender|ends?|expires?|through")),
+    ("start", _just_before_a_year("fra|from|siden|since|starter|begynder")),
+)
 MORE_RE = re.compile(r"\b(flere end|mere end|over|mindst|more than|at least)\s+(\d+(?:[.,]\d{3})*)(?![\d])", re.I)
 FEWER_RE = re.compile(r"\b(færre end|mindre end|under|højst|fewer than|less than|at most)\s+(\d+(?:[.,]\d{3})*)(?![\d])", re.I)
 QUOTED_RE = re.compile(r"['\"‘’“”«»]([^'\"‘’“”«»]{3,60})['\"‘’“”«»]")
