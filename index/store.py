@@ -23,7 +23,7 @@ from .sentences import units
 from .tables import parse_all
 from .text import STOPWORDS, Analyzer, fold, vocabulary_of, words
 
-FORMAT_VERSION = 5   # 5: sentence vectors are the mean of two heading views
+FORMAT_VERSION = 6   # 5: sentence vectors are the mean of two heading views; 6: table captions
 MANIFEST = "manifest.json"
 CHUNKS = "chunks.jsonl"
 VECTORS = "vectors.faiss"

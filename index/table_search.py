@@ -8,7 +8,8 @@ from typing import Callable, Collection, Sequence
 
 from .table_filters import OPEN_END, number_filter, year_filter, year_span
 from .table_words import (ALL_RE, COLUMN_SYNONYMS, CONTRAST_RE, COUNT_RE, EXAMPLE_RE, EXPLAIN_RE, GENERIC_WORDS, HYPHEN_JOIN_RE,
-                          LINK_RE, LIST_RE, NAME_RE, NEGATION_RE, OPEN_END_RE, QUOTED_RE, YEAR_RE, YES_NO_RE,
+                          LINK_RE, LIST_RE, MULTI_YEAR_RE, NAME_RE, NEGATION_RE, NO_CELL_RE, OPEN_END_RE, OR_RE, QUOTED_RE,
+                          YEAR_RE, YES_CELL_RE, YES_NO_RE,
                           known, has, subject_words)
 from .tables import Table
 from .text import fold
@@ -63,8 +64,8 @@ class TableSearch:
         row_terms = [frozenset().union(*(t for i, t in enumerate(cells) if i != key)) for cells in cell_terms]
         column_terms = [self._cell_terms(h) for h in table.header]
         # Words that name the table itself ("linksamling", "vurderingskriterier"), not words of its cells.
-        section_terms = self._cell_terms(table.section.split(" › ")[-1])
-        label_terms = (self._cell_terms(table.section.split(" › ")[-1]) - set().union(*column_terms) - self._generic
+        section_terms = self._cell_terms(table.section.split(" › ")[-1] + " " + table.caption)
+        label_terms = (section_terms - set().union(*column_terms) - self._generic
                        - set().union(*(t for cells in cell_terms for t in cells)))
         number_columns = [i for i in range(len(table.header))
                           if i != key and all(re.match(r"\D{0,4}\d", r[i]) for r in table.rows)]
@@ -72,12 +73,14 @@ class TableSearch:
         asking = {i: set(self._terms(words)) for i, h in enumerate(table.header) if i != key
                   for name, words in COLUMN_SYNONYMS.items() if name in fold(h)}
         vocabulary = frozenset().union(*row_terms, header_terms, self._cell_terms(
-                                     " ".join(table.header) + " " + table.section + " " + table.title),
+                                     " ".join(table.header) + " " + table.section + " " + table.caption + " " + table.title),
                                  *(self._cell_terms(r[key]) for r in table.rows))
         patterns = [re.compile(r"(?<![a-z0-9])" + r"[\s\-]*".join(map(re.escape, fold(r[key]).split()))
                                + r"(s|'s|’s)?(?![a-z0-9])") for r in table.rows]
         year_columns = [i for i in range(len(table.header)) if any(YEAR_RE.search(r[i]) for r in table.rows)]
-        return {"key": key, "row_terms": row_terms, "header_terms": header_terms, "vocabulary": vocabulary,
+        yes_no_columns = [i for i in range(len(table.header)) if i != key
+                          and all(YES_CELL_RE.match(r[i]) or NO_CELL_RE.match(r[i]) for r in table.rows)]
+        return {"yes_no_columns": yes_no_columns, "key": key, "row_terms": row_terms, "header_terms": header_terms, "vocabulary": vocabulary,
                 "patterns": patterns, "year_columns": year_columns, "links": links,
                 "cell_terms": cell_terms, "column_terms": column_terms, "label_terms": label_terms,
                 "number_columns": number_columns, "asking": asking,
@@ -134,16 +137,29 @@ class TableSearch:
                           if i != key and any(t in terms for t in q_terms if t not in key_terms and (
                               count or t not in subjects or i not in prep["number_columns"]))]
         every = bool(named and ALL_RE.search(question))   # "… i linksamlingen i alt": all rows
+        # "… but no link", "uden link": the negation belongs to a column the question names right after it.
+        blank = [c for c in header_columns for m in NEGATION_RE.finditer(question)
+                 if set(self._terms(" ".join(question[m.end():].split()[:3]))) & prep["column_terms"][c]]
+        header_columns = [c for c in header_columns if c not in blank]
+        def in_named(t: str) -> bool:
+            return any(has(t, prep["cell_terms"][i][c]) for c in header_columns for i in range(n))
         def spread(t: str) -> int:   # rows holding the term (in the named columns, when the question names any)
-            if header_columns:
-                return sum(any(has(t, prep["cell_terms"][i][c]) for c in header_columns) for i in range(n))
-            return sum(has(t, r) for r in prep["row_terms"])
+            named_spread = sum(any(has(t, prep["cell_terms"][i][c]) for c in header_columns) for i in range(n))
+            if named_spread or not header_columns:
+                return named_spread or sum(has(t, r) for r in prep["row_terms"])
+            # Not in the named column: a value of another ("digitaliseringsprincipper med en flerårig periode"),
+            # unless it is only the table's own subject ("strategy period").
+            return 0 if known(t, prep["section_terms"]) else sum(has(t, r) for r in prep["row_terms"])
         contrast = CONTRAST_RE.search(question)   # "… en digitaliseringspolitik rather than a strategy"
         excluded = set(self._terms(question[contrast.end():])) if contrast else set()
+        # A value in a column the question names filters even when every row holds it ("vurderet højt på
+        # informationssikkerhed" in a two-row table); elsewhere a word most rows hold is no filter.
         values = [t for t in content if t not in prep["header_terms"] and not (every and t in prep["section_terms"])
-                  and t not in excluded and 0 < spread(t) < max(2, 0.9 * n)]
-        # The most specific form: "informationssikkerhedspolitik" rather than its part "politik".
-        values = [t for t in values if not any(t != v and t in v for v in values)]
+                  and t not in excluded and 0 < spread(t) and (spread(t) < max(2, 0.9 * n) or in_named(t))]
+        # The most specific form: "informationssikkerhedspolitik" rather than its part "politik" (a part the
+        # analyser split off; a word the question writes itself stays: "principper, altså digitale principper").
+        written = set(wholes)
+        values = [t for t in values if t in written or not any(t != v and t in v for v in values)]
         # The table's own subject ("digitalisering" in the strategy table) is background next to a real value.
         background = [t for t in values if known(t, prep["section_terms"]) and spread(t) > n / 4]
         if len(background) < len(values):
@@ -163,24 +179,39 @@ class TableSearch:
                 cells = [prep["cell_terms"][i][c] for c in where] if where else [prep["row_terms"][i]]
                 return sum(any(has(v, terms) for terms in cells) for v in values)
             top = max(hits(i) for i in rows)
-            rows = [i for i in rows if top and hits(i) == top]
+            # "skole, undervisning eller læring": any of them; otherwise the rows holding the most of them.
+            either = len(values) > 1 and bool(OR_RE.search(question))
+            rows = [i for i in rows if top and (hits(i) > 0 if either else hits(i) == top)]
         years = bool(YEAR_RE.search(question)) and bool(prep["year_columns"])
         if years:
             rows = year_filter(question, table, prep, rows)
+        if MULTI_YEAR_RE.search(question) and prep["year_columns"] and not key_rows:
+            # "en flerårig periode": a start and a later end year.
+            column = prep["year_columns"][-1]
+            rows = [i for i in rows if (span := year_span(table.rows[i][column])) and span[0] < span[1] < OPEN_END]
+            years = True
         rows, numbers = number_filter(question, table, prep, set(q_terms), self._terms, rows)
         if OPEN_END_RE.search(question) and prep["year_columns"] and not key_rows:
             # "uden slutdato": the rows whose period has a start and no end.
             column = prep["year_columns"][-1]
             rows = [i for i in rows if (span := year_span(table.rows[i][column])) and span[1] == OPEN_END]
             years = True
-        negated = bool(NEGATION_RE.search(question)) and not key_rows and not years
+        if blank and not key_rows:
+            rows = [i for i in rows if all(table.rows[i][c].strip() in ("", "-") for c in blank)]
+        negated = bool(NEGATION_RE.search(question)) and not key_rows and not years and not blank
+        yes_no_named = [c for c in header_columns if c in prep["yes_no_columns"]]
+        if yes_no_named and not (values or quoted or years or blank or key_rows):
+            # "Ved hvilke organisationsformer overdrages kompetence?": the rows that say yes (no, when negated).
+            cell = NO_CELL_RE if negated else YES_CELL_RE
+            rows = [i for i in rows if all(cell.match(table.rows[i][c]) for c in yes_no_named)]
+            values, negated = ["-"], False
         if negated and header_columns and not (values or quoted or years):
             # "Hvilke kommuner har ikke angivet en periode?": the rows whose named cell is empty.
             rows = [i for i in rows if all(table.rows[i][c].strip() in ("", "-") for c in header_columns)]
             values = ["-"]
         elif negated and (values or quoted):
             return None   # "har ikke en strategi": the complement is no exact answer; the prose says it
-        filtered = bool(quoted or values or years or numbers)
+        filtered = bool(quoted or values or years or numbers or blank)
 
         shown = tuple(sorted({i for i in range(len(table.header)) if i != key and i not in prep["links"] and (
             i in prep["year_columns"] or i in header_columns
@@ -223,7 +254,7 @@ class TableSearch:
             return None
         if not filtered and not (named and (count or every)):
             return None
-        if not rows or (filtered and len(rows) == n):
+        if not rows or (filtered and len(rows) == n and not header_columns):
             return None
         # "Hvilke kommuner …" lists a table keyed by municipality rather than one that merely shares a word.
         keyed = bool((subjects | set(extra_terms)) & prep["key_header_terms"])

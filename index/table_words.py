@@ -38,7 +38,14 @@ NAME_RE = re.compile(r"(?<!^)(?<![.?!]\s)\b([A-ZÆØÅ][a-zæøå]+(?:-[A-ZÆØ�
 HYPHEN_JOIN_RE = re.compile(r"(?<=[^\W\d_])-(?: (?!(?:og|eller|and|or)\b))?(?=[^\W\d_])")
 OPEN_END_RE = re.compile(r"\b(uden (?:en )?slut\w*|ingen slut\w*|no end\w*|without an? end\w*|open[- ]ended|åben slut\w*)", re.I)
 # "(fx 2017-2021)" illustrates what is asked; its words and years do not filter.
-EXAMPLE_RE = re.compile(r"\((?:fx|f\.\s?eks\.?|e\.\s?g\.?|for eksempel|eksempelvis|for example)[\s,][^)]*\)", re.I)
+# So do "(inkl. …)" and "(evt. stavet …)": what they add is a spelling or a part of the asked value.
+EXAMPLE_RE = re.compile(r"\((?:fx|f\.\s?eks\.?|e\.\s?g\.?|for eksempel|eksempelvis|for example|inkl\.?|inklusive|herunder|"
+                        r"evt\.?|eventuelt|including|incl\.?)[\s,][^)]*\)", re.I)
+MULTI_YEAR_RE = re.compile(r"\b(flerårig\w*|multi-?year|several years)\b", re.I)
+OR_RE = re.compile(r"\b(eller|or)\b", re.I)
+# Cells of a yes/no column: "Ja", "Nej", "Ja (typisk)".
+YES_CELL_RE = re.compile(r"^\s*(ja|yes)\b", re.I)
+NO_CELL_RE = re.compile(r"^\s*(nej|no)\b", re.I)
 CONTRAST_RE = re.compile(r"\b(rather than|instead of|i stedet for|frem for|snarere end)\b", re.I)
 NEGATION_RE = re.compile(r"\b(ikke|uden|mangler|intet|ingen|no|not|without|missing)\b", re.I)
 LINK_RE = re.compile(r"\.(pdf|aspx?|html?)\b|\([\w.-]+\.(dk|com|org|eu)\)|https?://", re.I)
@@ -49,7 +56,7 @@ periode perioden år årene organiseret organiseres type typisk angivet kun udl�
 end mere mindre over under højst mindst der som which what who how many has have does list all according table
 named their kommuner kommune municipalities municipality mentioned running until from cover covers period
 listed years year kind only dokument dokumenter strategisk strategiske rækker længere strategic document documents form type listed mapping
-egentlig egentligt faktisk noget andet nogen mon lige helt også mio million tusind
+egentlig egentligt faktisk noget andet nogen mon lige helt også mio million tusind ved altså lignende primær primære primært flerårig flerårige multi year multiyear several
 hedder kaldes slags called slutdato slutår end date ended open rettet fokus fokuserer handler omhandler about focus focused aimed rather than instead stedet snarere ikke uden mangler intet ingen angivet no not without missing""".split()
 
 

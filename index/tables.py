@@ -10,6 +10,8 @@ from .documents import Document
 
 _HEADING_RE = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _SEPARATOR_RE = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+# A line just above a table that names it: "Tabel 1: Oversigt over eksempler".
+_CAPTION_RE = re.compile(r"^(?:\*\*)?(?:tabel|table)\b[^|]{0,150}$", re.I)
 
 
 @dataclass(frozen=True)
@@ -19,6 +21,12 @@ class Table:
     section: str
     header: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
+    caption: str = ""    # the table's own name, when the document gives one ("Tabel 1: Oversigt over eksempler")
+
+    @property
+    def label(self) -> str:
+        """What the table is called: its caption, else the heading it sits under."""
+        return self.caption or self.section.split(" › ")[-1] or self.title
 
     def row_text(self, row: tuple[str, ...]) -> str:
         """One row as a readable line: the first cell, then the other filled cells with their column names."""
@@ -27,13 +35,13 @@ class Table:
         return f"**{row[0]}**" + (" – " + "; ".join(rest) if rest else "")
 
     def to_json(self) -> dict:
-        return {"doc_id": self.doc_id, "title": self.title, "section": self.section,
+        return {"doc_id": self.doc_id, "title": self.title, "section": self.section, "caption": self.caption,
                 "header": list(self.header), "rows": [list(r) for r in self.rows]}
 
     @classmethod
     def from_json(cls, data: dict) -> "Table":
         return cls(data["doc_id"], data["title"], data["section"], tuple(data["header"]),
-                   tuple(tuple(r) for r in data["rows"]))
+                   tuple(tuple(r) for r in data["rows"]), data.get("caption", ""))
 
 
 def _cells(line: str) -> tuple[str, ...]:
@@ -52,15 +60,16 @@ def parse_tables(doc: Document) -> list[Table]:
     header: tuple[str, ...] | None = None
     rows: list[tuple[str, ...]] = []
     section = ""
+    above = caption = ""   # the last line of text above a table, and the caption taken from it
 
     def close() -> None:
         nonlocal header
         if header and rows:
             previous = tables[-1] if tables else None
             if previous and previous.header == header and previous.section == section and previous.doc_id == doc.id:
-                tables[-1] = Table(doc.id, doc.title, section, header, previous.rows + tuple(rows))
+                tables[-1] = Table(doc.id, doc.title, section, header, previous.rows + tuple(rows), previous.caption)
             else:
-                tables.append(Table(doc.id, doc.title, section, header, tuple(rows)))
+                tables.append(Table(doc.id, doc.title, section, header, tuple(rows), caption))
         header = None
         rows.clear()
 
@@ -74,11 +83,13 @@ def parse_tables(doc: Document) -> list[Table]:
                 stack.pop()
             stack.append((level, heading.group(2).replace("**", "").strip()))
             section = PATH_SEPARATOR.join(t for lvl, t in stack if lvl > 1)
+            above = ""
             continue
         stripped = line.strip()
         if not stripped.startswith("|"):
             if stripped:
                 close()
+                above = stripped
             continue
         if _SEPARATOR_RE.match(stripped):
             continue
@@ -89,9 +100,11 @@ def parse_tables(doc: Document) -> list[Table]:
                 close()
             if header is None:
                 header = cells
+                caption = above.replace("**", "").strip() if _CAPTION_RE.match(above) else ""
             continue
         if header is None:
             header = tuple("" for _ in cells)
+            caption = above.replace("**", "").strip() if _CAPTION_RE.match(above) else ""
         rows.append(tuple(list(cells) + [""] * (len(header) - len(cells)))[:len(header)])
     close()
     return tables

@@ -85,6 +85,9 @@ def test_table_parser_reads_the_real_tables():
     assert billund[1] == "Digitaliseringsstrategi" and billund[3] == "2020-2022"
     cases = by_section["2 Udvalgte cases"]
     assert len(cases.rows) == 10 and cases.rows[0][:2] == ("2.1", "RISO")
+    # The line above a table that names it is its caption, and the name a table answer gives.
+    assert cases.caption == "Tabel 1: Oversigt over eksempler" and cases.label == cases.caption
+    assert links.caption == "" and links.label == "Linksamling over offentligt tilgængelige digitaliseringsstrategier"
     assert sum(len(t.rows) for t in tables) == 64 + 10 + 3 + 3 + 2
 
 
@@ -186,6 +189,36 @@ def test_a_missing_name_is_looked_up_in_the_table_the_question_is_about(corpus_i
     """Both the strategy table and the cooperation table lack Tårnby; the question is about strategies."""
     answer = Answerer(corpus_index).ask("Har Tårnby en strategi for digitalisering?")
     assert "Tårnby står ikke i tabellen «Linksamling" in answer.short_answer
+
+
+def test_a_table_is_found_by_its_caption_and_a_named_column_filters_by_its_value(corpus_index):
+    small = Answerer(corpus_index).ask("Hvilke samarbejder i oversigten over eksempler har under 150.000 indbyggere?")
+    assert set(small.rows) == {"RISO", "IT-Forsyningen"} and "«Tabel 1: Oversigt over eksempler»" in small.short_answer
+    # Both projects are rated high: a value in the named column filters even when every row holds it.
+    high = Answerer(corpus_index).ask("Hvilke af Favrskovs projekter har høj informationssikkerhed?")
+    assert set(high.rows) == {"Tidsbestilling i Borgerservice", "3D-tandskanning"}
+    low = Answerer(corpus_index).ask("Hvilke af Favrskovs projekter har lav skalerbarhed?")
+    assert low.rows == ("3D-tandskanning",)
+
+
+def test_a_yes_no_column_lists_the_rows_that_say_yes(corpus_index):
+    answer = Answerer(corpus_index).ask("Hvilke modeller for organisering overdrager kompetence?")
+    assert answer.rows == ("§ 60",)
+
+
+def test_a_negated_column_next_to_a_value_and_a_multi_year_period(corpus_index):
+    unlinked = Answerer(corpus_index).ask("Hvilke kommuner har digitale principper uden link?")
+    assert set(unlinked.rows) == {"Frederikssund", "Svendborg", "Næstved"}
+    # "Digitaliseringsprincipper" in the form, a period with two years: none has both.
+    assert corpus_index.match_table("Hvilke kommuner har digitaliseringsprincipper med en flerårig periode?") is None
+    spans = Answerer(corpus_index).ask("Hvilke kommuner har en flerårig digitaliseringsstrategi, der starter i 2021?")
+    assert set(spans.rows) == {"Køge", "Morsø", "Nordfyn", "Nyborg", "Odder", "Ringkøbing-Skjern", "Varde"}
+
+
+def test_words_the_question_writes_and_joins_by_eller_are_each_enough(corpus_index):
+    answer = Answerer(corpus_index).ask("Hvilke kommuner har principper, digitale principper eller digitaliseringsprincipper?")
+    assert {"Frederikssund", "Rebild", "Næstved", "Svendborg", "Brønderslev", "Sorø"} <= set(answer.rows)
+    assert "Billund" not in answer.rows
 
 
 @pytest.mark.parametrize("question", ["Hvad er RISO?", "Hvilke typer brugere har Brugerklubben SBSYS?",

@@ -11,7 +11,7 @@ from index.table_words import subject_words
 
 
 def _label(match: TableMatch) -> str:
-    return match.table.section.split(" › ")[-1] or match.table.title
+    return match.table.label
 
 
 def row_line(match: TableMatch, row: tuple[str, ...], columns: tuple[int, ...], named: bool) -> str:
