@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from bot.answering import Answerer
+from bot.answering.scope import outside_the_material
 from bot.answering.short import SentenceWeights, compose, score_sentences
 from bot.views import answer_reply
 from index.documents import load_corpus
@@ -298,3 +299,16 @@ def test_a_sentence_that_echoes_the_question_does_not_beat_a_closer_answer_by_it
     w = SentenceWeights(companion_gap=0.0)
     scored = score_sentences(question, [_hit(f"{echo} {answer}")], lambda h: sentences, weights, weights(question), w)
     assert compose(scored, w)[0] == answer
+
+
+@pytest.mark.parametrize("question, outside", [
+    ("Hvordan nulstiller jeg min adgangskode til Teams?", True),
+    ("How do I set up a shared mailbox?", True),
+    ("Skriv en projektplan for os til udrulning af tablets.", True),
+    ("Can you write a job ad for an IT architect?", True),
+    ("Hvordan finansierer andre kommuner deres innovationspuljer?", False),
+    ("Hvordan kan vi organisere gevinstrealisering, så den lykkes?", False),
+    ("Lavede Esbjerg om på politikken, da de reviderede den?", False),
+])
+def test_personal_how_tos_and_writing_requests_are_outside_the_material(question, outside):
+    assert outside_the_material(question) is outside
