@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from typing import Callable
 
-from .table_words import FEWER_RE, MORE_RE, SPAN_RE, YEAR_CONDITIONS, YEAR_RE
+from .table_words import EXACT_RE, FEWER_RE, MORE_RE, NUMBER_WORDS, RANGE_RE, SPAN_RE, YEAR_CONDITIONS, YEAR_RE
 from .tables import Table
 
 OPEN_END = 9999
@@ -64,10 +64,35 @@ def year_filter(question: str, table: Table, prep: dict, rows: list[int]) -> lis
     return kept
 
 
+def _leading_number(cell: str) -> float:
+    digits = re.match(r"\D*(\d[\d.]*)", cell)
+    return float(digits.group(1).replace(".", "")) if digits else float("nan")
+
+
+def _noun_column(noun: str, prep: dict, terms: Callable[[str], list[str]]) -> int | None:
+    named = set(terms(noun))
+    return next((i for i in prep["number_columns"] if named & prep["column_terms"][i]), None)
+
+
 def number_filter(question: str, table: Table, prep: dict, q_terms: set[str], terms: Callable[[str], list[str]],
                    rows: list[int]) -> tuple[list[int], bool]:
-    """"flere end 10 kommuner": compare the leading number of the column the noun names."""
+    """"flere end 10 kommuner": compare the leading number of the column the noun names; also
+    "fra 3 til 10 kommuner" (inclusive) and "kun mellem to kommuner" (exactly)."""
     kept, used = rows, False
+    for match in RANGE_RE.finditer(question):
+        column = _noun_column(match.group(3), prep, terms)
+        if column is not None:
+            low, high = sorted((int(match.group(1)), int(match.group(2))))
+            kept = [i for i in kept if low <= _leading_number(table.rows[i][column]) <= high]
+            used = True
+    for match in EXACT_RE.finditer(question):
+        column = _noun_column(match.group(2), prep, terms)
+        if column is not None:
+            value = NUMBER_WORDS.get(match.group(1).lower()) or int(match.group(1))
+            kept = [i for i in kept if _leading_number(table.rows[i][column]) == value]
+            used = True
+    if used:
+        return kept, used
     for pattern, more in ((MORE_RE, True), (FEWER_RE, False)):
         for match in pattern.finditer(question):
             limit = int(re.sub(r"[.,]", "", match.group(2)))
@@ -84,9 +109,6 @@ def number_filter(question: str, table: Table, prep: dict, q_terms: set[str], te
                 continue
             used = True
             column = columns[0]
-            def number(cell: str) -> float:
-                digits = re.match(r"\D*(\d[\d.]*)", cell)
-                return float(digits.group(1).replace(".", "")) if digits else float("nan")
-            kept = [i for i in kept if (number(table.rows[i][column]) > limit if more
-                                        else number(table.rows[i][column]) < limit)]
+            kept = [i for i in kept if (_leading_number(table.rows[i][column]) > limit if more
+                                        else _leading_number(table.rows[i][column]) < limit)]
     return kept, used

@@ -7,7 +7,7 @@ from functools import lru_cache
 from typing import Callable, Collection, Sequence
 
 from .table_filters import OPEN_END, number_filter, year_filter, year_span
-from .table_words import (ALL_RE, COLUMN_SYNONYMS, CONTRAST_RE, COUNT_RE, EXAMPLE_RE, EXPLAIN_RE, GENERIC_WORDS, HYPHEN_JOIN_RE,
+from .table_words import (ALL_RE, BARE_EXAMPLE_RE, COLUMN_SYNONYMS, CONTRAST_RE, COUNT_RE, EXAMPLE_RE, EXPLAIN_RE, GENERIC_WORDS, HYPHEN_JOIN_RE,
                           LINK_RE, LIST_RE, MULTI_YEAR_RE, NAME_RE, NEGATION_RE, NO_CELL_RE, OPEN_END_RE, OR_RE, QUOTED_RE,
                           YEAR_RE, YES_CELL_RE, YES_NO_RE,
                           known, has, subject_words)
@@ -94,7 +94,7 @@ class TableSearch:
         `extra_terms`: Danish terms of the question's English words; `translated`: those English words.
         """
         best: tuple[float, TableMatch] | None = None
-        question = EXAMPLE_RE.sub("", question)
+        question = BARE_EXAMPLE_RE.sub("", EXAMPLE_RE.sub("", question))
         if not (COUNT_RE.search(question) or LIST_RE.search(question) or YES_NO_RE.match(question)):
             # Neither a list, a count nor a yes/no: only a question naming a row ("Hvornår udløber Hernings …").
             folded = fold(question)
@@ -198,6 +198,10 @@ class TableSearch:
             years = True
         if blank and not key_rows:
             rows = [i for i in rows if all(table.rows[i][c].strip() in ("", "-") for c in blank)]
+        linked = [c for c in header_columns if c in prep["links"]]
+        if linked and not key_rows:
+            # "har et link til deres dokument": the rows whose link cell is filled.
+            rows = [i for i in rows if all(table.rows[i][c].strip() not in ("", "-") for c in linked)]
         negated = bool(NEGATION_RE.search(question)) and not key_rows and not years and not blank
         yes_no_named = [c for c in header_columns if c in prep["yes_no_columns"]]
         if yes_no_named and not (values or quoted or years or blank or key_rows):
@@ -211,7 +215,7 @@ class TableSearch:
             values = ["-"]
         elif negated and (values or quoted):
             return None   # "har ikke en strategi": the complement is no exact answer; the prose says it
-        filtered = bool(quoted or values or years or numbers or blank)
+        filtered = bool(quoted or values or years or numbers or blank or linked)
 
         shown = tuple(sorted({i for i in range(len(table.header)) if i != key and i not in prep["links"] and (
             i in prep["year_columns"] or i in header_columns

@@ -6,7 +6,7 @@ from functools import lru_cache
 
 COUNT_RE = re.compile(r"\b(hvor mange|antal(let)?|how many|number of)\b", re.I)
 LIST_RE = re.compile(r"\b(hvilke|hvilken|hvem|which|list|liste|nævn|oversigt)\b", re.I)
-YES_NO_RE = re.compile(r"^\s*(har|er|findes|står|does|do|has|is|are)\b", re.I)
+YES_NO_RE = re.compile(r"^\s*(har|er|findes|står|giver|dækker|bruger|indgår|hører|does|do|has|is|are|gives?|covers?|uses?)\b", re.I)
 # Questions that ask for an explanation are prose questions, even when they name a table's row.
 EXPLAIN_RE = re.compile(r"\b(hvordan|hvorfor|how(?!\s+many\b)|why|forklar|explain|fordele|ulemper|erfaring\w*)\b", re.I)
 # The noun after "hvilke"/"hvor mange" names what is listed ("Hvilke samarbejder …"), it does not filter.
@@ -26,8 +26,9 @@ YEAR_CONDITIONS = (
     ("after", _just_before_a_year("efter|senere end|længere end|længere frem end|ud over|beyond|after|later than")),
     ("before", _just_before_a_year("før|tidligere end|inden|before|earlier than")),
     ("only", _just_before_a_year("kun|only|alene|just")),
-    ("end", _just_before_a_year("til|until|udløber|udløb|slutter|ender|ends?|expires?|through")),
-    ("start", _just_before_a_year("fra|from|siden|since|starter|begynder")),
+    ("end", _just_before_a_year("til|until|udløber|udløb|slutter|sluttede|ender|endte|ends?|ending|ended|expires?|through")),
+    ("start", _just_before_a_year("fra|from|siden|since|starter|startede|begynder|begyndte|sat i gang|igangsat|"
+                                  "starts?|starting|started|begins?|beginning|began")),
 )
 MORE_RE = re.compile(r"\b(flere end|mere end|over|mindst|more than|at least)\s+(\d+(?:[.,]\d{3})*)(?![\d])", re.I)
 FEWER_RE = re.compile(r"\b(færre end|mindre end|under|højst|fewer than|less than|at most)\s+(\d+(?:[.,]\d{3})*)(?![\d])", re.I)
@@ -41,7 +42,17 @@ OPEN_END_RE = re.compile(r"\b(uden (?:en )?slut\w*|ingen slut\w*|no end\w*|witho
 # So do "(inkl. …)" and "(evt. stavet …)": what they add is a spelling or a part of the asked value.
 EXAMPLE_RE = re.compile(r"\((?:fx|f\.\s?eks\.?|e\.\s?g\.?|for eksempel|eksempelvis|for example|inkl\.?|inklusive|herunder|"
                         r"evt\.?|eventuelt|including|incl\.?)[\s,][^)]*\)", re.I)
-MULTI_YEAR_RE = re.compile(r"\b(flerårig\w*|multi-?year|several years)\b", re.I)
+MULTI_YEAR_RE = re.compile(r"\b(flerårig\w*|(?:over )?flere år|multi-?year|several years|multiple years)\b", re.I)
+# "…, fx 2020-2022" without parentheses illustrates as well.
+BARE_EXAMPLE_RE = re.compile(r"[,;]?\s*\b(?:fx|f\.\s?eks\.|e\.\s?g\.|for example|for eksempel|eksempelvis|such as)\s*,?\s*"
+                             r"(?:19|20)\d\d\s*[-–]\s*(?:19|20)\d\d\b", re.I)
+# "fra 3 til 10 kommuner", "between 3 and 10": a range of the column the noun names.
+RANGE_RE = re.compile(r"\b(?:fra|from|mellem|between)\s+(\d+)\s+(?:til|to|og|and)\s+(\d+)\s+(\w+)", re.I)
+NUMBER_WORDS = {"to": 2, "tre": 3, "fire": 4, "fem": 5, "seks": 6, "syv": 7, "otte": 8, "ni": 9, "ti": 10,
+                "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+# "kun mellem to kommuner", "præcis 4 kommuner": exactly that number of what the noun names.
+EXACT_RE = re.compile(r"\b(?:kun|præcis|netop|only|exactly)\s+(?:mellem\s+|between\s+)?(\d+|"
+                      + "|".join(NUMBER_WORDS) + r")\s+(\w+)", re.I)
 OR_RE = re.compile(r"\b(eller|or)\b", re.I)
 # Cells of a yes/no column: "Ja", "Nej", "Ja (typisk)".
 YES_CELL_RE = re.compile(r"^\s*(ja|yes)\b", re.I)
@@ -57,7 +68,9 @@ end mere mindre over under højst mindst der som which what who how many has hav
 named their kommuner kommune municipalities municipality mentioned running until from cover covers period
 listed years year kind only dokument dokumenter strategisk strategiske rækker længere strategic document documents form type listed mapping
 egentlig egentligt faktisk noget andet nogen mon lige helt også mio million tusind ved altså lignende primær primære primært flerårig flerårige multi year multiyear several
-hedder kaldes slags called slutdato slutår end date ended open rettet fokus fokuserer handler omhandler about focus focused aimed rather than instead stedet snarere ikke uden mangler intet ingen angivet no not without missing""".split()
+hedder kaldes slags called slutdato slutår end date ended open rettet fokus fokuserer handler omhandler about focus focused aimed rather than instead stedet snarere ikke uden mangler intet ingen angivet no not without missing
+actual actually something else its it or called se giver gives sat gang igangsat startede begyndte sluttede endte
+exactly ending ended started starting began begins beginning""".split()
 
 
 # Question words that ask for a column without naming it ("Hvornår udløber Hernings strategi?" asks for the period).

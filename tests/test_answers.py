@@ -216,6 +216,21 @@ def test_a_negated_column_next_to_a_value_and_a_multi_year_period(corpus_index):
     assert set(spans.rows) == {"Køge", "Morsø", "Nordfyn", "Nyborg", "Odder", "Ringkøbing-Skjern", "Varde"}
 
 
+def test_number_ranges_exact_numbers_links_and_start_years(corpus_index):
+    ranged = Answerer(corpus_index).ask("Hvilke samarbejder har mellem 4 og 11 kommuner med?")
+    assert set(ranged.rows) == {"Digitaliseringsforeningen på Sjælland", "Den Storkøbenhavnske Digitaliseringsforening",
+                                "4K", "Den Digitale Landevej"}
+    pairs = Answerer(corpus_index).ask("Hvor mange samarbejder er kun mellem to kommuner?")
+    assert pairs.short_answer.startswith("**2**") and "RISO" in pairs.rows
+    linked = Answerer(corpus_index).ask("Hvilke kommuner har et link til deres digitaliseringspolitik?")
+    assert linked.rows == ("Esbjerg",)   # Horsens's policy has no link
+    # "startede i 2020" is a start year; ", fx 2020-2023" only illustrates and does not filter.
+    started = Answerer(corpus_index).ask("Hvilke kommuner har en digitaliseringsstrategi, der startede i 2020, fx 2020-2023?")
+    assert set(started.rows) == {"Allerød", "Billund", "Holstebro", "Ringsted", "Thisted"}
+    began = Answerer(corpus_index).ask("Which municipalities have a digitalisation strategy that began in 2021?")
+    assert set(began.rows) == {"Køge", "Morsø", "Nordfyn", "Nyborg", "Odder", "Ringkøbing-Skjern", "Varde"}
+
+
 def test_words_the_question_writes_and_joins_by_eller_are_each_enough(corpus_index):
     answer = Answerer(corpus_index).ask("Hvilke kommuner har principper, digitale principper eller digitaliseringsprincipper?")
     assert {"Frederikssund", "Rebild", "Næstved", "Svendborg", "Brønderslev", "Sorø"} <= set(answer.rows)
