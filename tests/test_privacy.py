@@ -125,6 +125,8 @@ async def test_retention_task_survives_store_errors(tmp_path, caplog):
         try:
             await _until(lambda: rows(tmp_path / "state.sqlite3", "SELECT COUNT(*) FROM items WHERE conversation_id = ?",
                                       GONE) == [(0,)])
+            # The rows go before the purge returns and logs its counts: wait for the log line too.
+            await _until(lambda: any(getattr(r, "event", "") == "purge" for r in caplog.records))
             assert not task.done()
         finally:
             task.cancel()
