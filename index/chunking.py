@@ -35,7 +35,10 @@ class Chunk:
     def context_text(self) -> str:
         """What the embedder and BM25 read: the heading path gives the passage its subject."""
         head = PATH_SEPARATOR.join(p for p in (self.title, self.section) if p)
-        return f"{head}\n{self.text}"
+        # The passage opens with its own heading, which the path already holds: read it once.
+        own = f"**{self.section.split(PATH_SEPARATOR)[-1]}**\n\n" if self.section else ""
+        body = self.text[len(own):] if own and self.text.startswith(own) else self.text
+        return f"{head}\n{body}"
 
     @property
     def sha256(self) -> str:
@@ -150,6 +153,11 @@ def chunk_document(doc: Document, config: ChunkingConfig = ChunkingConfig()) -> 
             # Keep the short section's heading with its words, so its subject is not lost.
             pending = ([f"**{section.path[-1]}**"] if section.path else []) + blocks
             continue
+        # The section's own heading opens its first chunk (bold, as a short section's heading is kept
+        # above): a reader sees what the passage is about, and a phrase running on from the heading
+        # into the text ("Digitaliseringsmodel: Politisk model …") is found in the passage.
+        heading = [f"**{section.path[-1]}**"] if section.path else []
+        blocks = pending + heading + section.blocks
         pending = []
         merged.append(_Section(section.path, blocks))
     if pending:
