@@ -7,7 +7,7 @@ from functools import lru_cache
 from typing import Callable, Collection, Sequence
 
 from .table_filters import OPEN_END, number_filter, year_filter, year_span
-from .table_words import (ALL_RE, BARE_EXAMPLE_RE, COLUMN_SYNONYMS, CONTRAST_RE, COUNT_RE, EXAMPLE_RE, EXPLAIN_RE, GENERIC_WORDS, HYPHEN_JOIN_RE,
+from .table_words import (ALL_RE, BARE_EXAMPLE_RE, COLUMN_SYNONYMS, EXPIRED_RE, SECOND_QUESTION_RE, CONTRAST_RE, COUNT_RE, EXAMPLE_RE, EXPLAIN_RE, GENERIC_WORDS, HYPHEN_JOIN_RE,
                           LINK_RE, LIST_RE, MULTI_YEAR_RE, NAME_RE, NEGATION_RE, NO_CELL_RE, OPEN_END_RE, OR_RE, QUOTED_RE,
                           YEAR_RE, YES_CELL_RE, YES_NO_RE,
                           known, has, subject_words)
@@ -95,6 +95,8 @@ class TableSearch:
         """
         best: tuple[float, TableMatch] | None = None
         question = BARE_EXAMPLE_RE.sub("", EXAMPLE_RE.sub("", question))
+        if EXPIRED_RE.search(question) and not YEAR_RE.search(question):
+            return None
         if not (COUNT_RE.search(question) or LIST_RE.search(question) or YES_NO_RE.match(question)):
             # Neither a list, a count nor a yes/no: only a question naming a row ("Hvornår udløber Hernings …").
             folded = fold(question)
@@ -162,6 +164,10 @@ class TableSearch:
         values = [t for t in values if t in written or not any(t != v and t in v for v in values)]
         # The table's own subject ("digitalisering" in the strategy table) is background next to a real value.
         background = [t for t in values if known(t, prep["section_terms"]) and spread(t) > n / 4]
+        # ... unless it is itself an alternative: "en digitaliseringsstrategi eller digitaliseringsprincipper".
+        offered = {t for m in re.finditer(r"([^\W\d_]+)\s+(?:eller|or)\s+(?:(?:en|et|a|an)\s+)?([^\W\d_]+)", question)
+                   for word in m.groups() for t in self._terms(word)}
+        background = [t for t in background if t not in offered]
         if len(background) < len(values):
             values = [t for t in values if t not in background]
         quoted = [fold(q).strip() for q in QUOTED_RE.findall(question)]
@@ -250,7 +256,7 @@ class TableSearch:
             # "Har Tårnby en digitaliseringsstrategi?": a name the table does not hold.
             names = [m for m in NAME_RE.findall(question)
                      if set(self._terms(m)) & set(unexplained) or (named and not set(self._terms(m)) & prep["vocabulary"])]
-            if names:
+            if names and not SECOND_QUESTION_RE.search(question):
                 # Two tables may both lack the name: the one whose own words the question uses is meant.
                 fit = sum(known(t, prep["section_terms"] | prep["header_terms"]) for t in content)
                 return 4 + fit / (len(content) + 1), TableMatch(table, (), "absent", key, shown, False, tuple(names))

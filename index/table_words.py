@@ -42,6 +42,10 @@ OPEN_END_RE = re.compile(r"\b(uden (?:en )?slut\w*|ingen slut\w*|no end\w*|witho
 # So do "(inkl. …)" and "(evt. stavet …)": what they add is a spelling or a part of the asked value.
 EXAMPLE_RE = re.compile(r"\((?:fx|f\.\s?eks\.?|e\.\s?g\.?|for eksempel|eksempelvis|for example|inkl\.?|inklusive|herunder|"
                         r"evt\.?|eventuelt|including|incl\.?)[\s,][^)]*\)", re.I)
+# "en udløbet strategi" needs a date the table does not give; the material's own count answers it.
+EXPIRED_RE = re.compile(r"\b(udløbe[tn]e?|udløbne|forældede?|expired|outdated|out of date)\b", re.I)
+# "Har Solrød en strategi, og hvad styrer de efter i stedet?" asks more than a row can say.
+SECOND_QUESTION_RE = re.compile(r",?\s(?:og|and|or|eller)\s+(?:hvad|hvordan|hvorfor|hvem|hvilke\w*|what|how|why|who|which)\b", re.I)
 MULTI_YEAR_RE = re.compile(r"\b(flerårig\w*|(?:over )?flere år|multi-?year|several years|multiple years)\b", re.I)
 # "…, fx 2020-2022" without parentheses illustrates as well.
 BARE_EXAMPLE_RE = re.compile(r"[,;]?\s*\b(?:fx|f\.\s?eks\.|e\.\s?g\.|for example|for eksempel|eksempelvis|such as)\s*,?\s*"

@@ -231,6 +231,14 @@ def test_number_ranges_exact_numbers_links_and_start_years(corpus_index):
     assert set(began.rows) == {"Køge", "Morsø", "Nordfyn", "Nyborg", "Odder", "Ringkøbing-Skjern", "Varde"}
 
 
+def test_questions_the_table_cannot_settle_go_to_the_prose(corpus_index):
+    # "udløbet" needs a date the table does not hold; a second question needs more than a row.
+    assert corpus_index.match_table("Hvor mange kommuner har en udløbet digitaliseringsstrategi?") is None
+    assert corpus_index.match_table("Har Solrød en digitaliseringsstrategi, og hvad styrer de efter i stedet?") is None
+    either = Answerer(corpus_index).ask("Hvor mange kommuner har en digitaliseringsstrategi eller digitaliseringsprincipper?")
+    assert len(either.rows) == 30 and {"Billund", "Sorø"} <= set(either.rows)
+
+
 def test_words_the_question_writes_and_joins_by_eller_are_each_enough(corpus_index):
     answer = Answerer(corpus_index).ask("Hvilke kommuner har principper, digitale principper eller digitaliseringsprincipper?")
     assert {"Frederikssund", "Rebild", "Næstved", "Svendborg", "Brønderslev", "Sorø"} <= set(answer.rows)
