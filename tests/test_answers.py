@@ -332,6 +332,9 @@ def test_a_sentence_that_echoes_the_question_does_not_beat_a_closer_answer_by_it
     ("Hvordan finansierer andre kommuner deres innovationspuljer?", False),
     ("Hvordan kan vi organisere gevinstrealisering, så den lykkes?", False),
     ("Lavede Esbjerg om på politikken, da de reviderede den?", False),
+    ("Hvem er it-chef i Favrskov Kommune lige nu?", True),
+    ("Who is the current CEO of KMD?", True),
+    ("Hvad har § 60-selskaber indtil nu været brugt til?", False),
 ])
 def test_personal_how_tos_and_writing_requests_are_outside_the_material(question, outside):
     assert outside_the_material(question) is outside

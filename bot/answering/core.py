@@ -51,8 +51,9 @@ class AnswerPolicy:
     # 0.918 -> 0.908 with the paraphrased sets pooled (paraphrase.jsonl, holdout/): in-scope answered
     # 212 -> 218 of 229, out-of-scope declined 72 of 77 either way (benchmarks/answer_eval.py per set).
     min_evidence: float | None = 0.908
-    # A personal how-to or a "write it for us" request (scope.py) is answered only on this much evidence.
-    min_evidence_outside: float = 0.95
+    # A personal how-to, a "write it for us" request or a current fact (scope.py) is answered only on
+    # this much evidence: of 123 out-of-scope questions 111 -> 116 declined at no in-scope cost.
+    min_evidence_outside: float = 0.965
     coverage_weight: float = 0.02
     passage_words_weight: float = 0.1
     sources: int = 5

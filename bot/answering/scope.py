@@ -1,4 +1,4 @@
-"""Requests of a kind KL's publications never answer: a personal IT how-to, or a text to write for us."""
+"""Requests of a kind KL's publications never answer: a personal IT how-to, a text to write, a current fact."""
 from __future__ import annotations
 
 import re
@@ -10,7 +10,12 @@ _PERSONAL_HOW_TO = re.compile(r"\b(hvordan|how)\b[^?.!]{0,40}\bjeg\b|\bhow (do|c
 _WRITE_FOR_US = re.compile(r"^\s*(kan du\s+|vil du\s+)?(skriv|lav|udarbejd|write|draft|make|create|compose)\b"
                            r"|^\s*(can|could|will) you (please )?(write|make|draft|create)\b", re.I)
 
+# "Hvem er it-chef i Favrskov lige nu?", "Hvor mange ansatte har X i dag?": publications from 2017-2021
+# describe cases as they were, not today's people, prices or rates.
+_CURRENT_FACT = re.compile(r"\b(i dag|lige nu|i år|for tiden|for øjeblikket|aktuelle?|nuværende|p\.t\.|current(ly)?|"
+                           r"right now|today|this year|at the moment)\b", re.I)
+
 
 def outside_the_material(question: str) -> bool:
     """True for a request the material is not written to answer; it needs far stronger evidence."""
-    return bool(_PERSONAL_HOW_TO.search(question) or _WRITE_FOR_US.search(question))
+    return any(p.search(question) for p in (_PERSONAL_HOW_TO, _WRITE_FOR_US, _CURRENT_FACT))
