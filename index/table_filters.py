@@ -4,7 +4,8 @@ from __future__ import annotations
 import re
 from typing import Callable
 
-from .table_words import EXACT_RE, FEWER_RE, MORE_RE, NUMBER_WORDS, RANGE_RE, SPAN_RE, YEAR_CONDITIONS, YEAR_RE
+from .table_words import (EXACT_RE, FEWER_RE, MORE_RE, MULTI_YEAR_RE, NUMBER_WORDS, OPEN_END_RE, RANGE_RE, SPAN_RE,
+                          YEAR_CONDITIONS, YEAR_RE)
 from .tables import Table
 
 OPEN_END = 9999
@@ -62,6 +63,24 @@ def year_filter(question: str, table: Table, prep: dict, rows: list[int]) -> lis
     for kind, years in groups:
         kept = [i for i in kept if any(_year_test(kind, y, table.rows[i][column]) for y in years)]
     return kept
+
+
+def period_filter(question: str, table: Table, prep: dict, rows: list[int], one_row: bool) -> tuple[list[int], bool]:
+    """Years ("slutter i 2024"), a multi-year period ("flerårig") and an open end ("uden slutdato");
+    True when the question states any of them."""
+    if not prep["year_columns"]:
+        return rows, False
+    column = prep["year_columns"][-1]
+    used = bool(YEAR_RE.search(question))
+    if used:
+        rows = year_filter(question, table, prep, rows)
+    if MULTI_YEAR_RE.search(question) and not one_row:
+        rows = [i for i in rows if (span := year_span(table.rows[i][column])) and span[0] < span[1] < OPEN_END]
+        used = True
+    if OPEN_END_RE.search(question) and not one_row:
+        rows = [i for i in rows if (span := year_span(table.rows[i][column])) and span[1] == OPEN_END]
+        used = True
+    return rows, used
 
 
 def _leading_number(cell: str) -> float:

@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable, Collection, Sequence
 
-from .table_filters import OPEN_END, number_filter, year_filter, year_span
-from .table_words import (ALL_RE, BARE_EXAMPLE_RE, COLUMN_SYNONYMS, EXPIRED_RE, SECOND_QUESTION_RE, CONTRAST_RE, COUNT_RE, EXAMPLE_RE, EXPLAIN_RE, GENERIC_WORDS, HYPHEN_JOIN_RE,
-                          LINK_RE, LIST_RE, MULTI_YEAR_RE, NAME_RE, NEGATION_RE, NO_CELL_RE, OPEN_END_RE, OR_RE, QUOTED_RE,
-                          YEAR_RE, YES_CELL_RE, YES_NO_RE,
-                          known, has, subject_words)
+from .table_filters import number_filter, period_filter
+from .table_words import (ALL_RE, BARE_EXAMPLE_RE, COLUMN_SYNONYMS, CONTRAST_RE, COUNT_RE, EXAMPLE_RE, EXPIRED_RE,
+                          EXPLAIN_RE, GENERIC_WORDS, HYPHEN_JOIN_RE, LINK_RE, LIST_RE, NAME_RE, NEGATION_RE, NO_CELL_RE,
+                          OR_RE, QUOTED_RE, SECOND_QUESTION_RE, YEAR_RE, YES_CELL_RE, YES_NO_RE, has, known,
+                          subject_words)
 from .tables import Table
 from .text import fold
 
@@ -188,26 +188,13 @@ class TableSearch:
             # "skole, undervisning eller læring": any of them; otherwise the rows holding the most of them.
             either = len(values) > 1 and bool(OR_RE.search(question))
             rows = [i for i in rows if top and (hits(i) > 0 if either else hits(i) == top)]
-        years = bool(YEAR_RE.search(question)) and bool(prep["year_columns"])
-        if years:
-            rows = year_filter(question, table, prep, rows)
-        if MULTI_YEAR_RE.search(question) and prep["year_columns"] and not key_rows:
-            # "en flerårig periode": a start and a later end year.
-            column = prep["year_columns"][-1]
-            rows = [i for i in rows if (span := year_span(table.rows[i][column])) and span[0] < span[1] < OPEN_END]
-            years = True
+        rows, years = period_filter(question, table, prep, rows, bool(key_rows))
         rows, numbers = number_filter(question, table, prep, set(q_terms), self._terms, rows)
-        if OPEN_END_RE.search(question) and prep["year_columns"] and not key_rows:
-            # "uden slutdato": the rows whose period has a start and no end.
-            column = prep["year_columns"][-1]
-            rows = [i for i in rows if (span := year_span(table.rows[i][column])) and span[1] == OPEN_END]
-            years = True
-        if blank and not key_rows:
-            rows = [i for i in rows if all(table.rows[i][c].strip() in ("", "-") for c in blank)]
         linked = [c for c in header_columns if c in prep["links"]]
-        if linked and not key_rows:
-            # "har et link til deres dokument": the rows whose link cell is filled.
-            rows = [i for i in rows if all(table.rows[i][c].strip() not in ("", "-") for c in linked)]
+        if not key_rows:
+            # "uden link" / "ingen periode": the empty cells; "har et link": the filled ones.
+            rows = [i for i in rows if all(table.rows[i][c].strip() in ("", "-") for c in blank)
+                    and all(table.rows[i][c].strip() not in ("", "-") for c in linked)]
         negated = bool(NEGATION_RE.search(question)) and not key_rows and not years and not blank
         yes_no_named = [c for c in header_columns if c in prep["yes_no_columns"]]
         if yes_no_named and not (values or quoted or years or blank or key_rows):
