@@ -27,8 +27,8 @@ def passage_coverage(question: str, asked: dict[str, float], passage_terms: Coll
     english = is_english(question)
     total = held = 0.0
     for term, idf in asked.items():
-        if idf <= 0 and english and term.isascii():
-            continue
+        if len(term) < 2 or (idf <= 0 and english and term.isascii()):
+            continue   # a lone letter ("What's" -> "s") says nothing about the passage
         weight = idf if idf > 0 else UNKNOWN_WEIGHT
         total += weight
         held += weight if term in passage_terms else 0.0

@@ -338,3 +338,10 @@ def test_a_sentence_that_echoes_the_question_does_not_beat_a_closer_answer_by_it
 ])
 def test_personal_how_tos_and_writing_requests_are_outside_the_material(question, outside):
     assert outside_the_material(question) is outside
+
+
+def test_a_lone_letter_from_an_apostrophe_is_no_evidence():
+    """"What's" leaves the term "s"; a passage holding it does not answer the question."""
+    from index.rerank import passage_coverage
+    asked = {"s": 2.9, "weath": 0.0, "copenhag": 0.0}
+    assert passage_coverage("What's the weather like in Copenhagen tomorrow?", asked, {"s", "kolofon"}) == 0.0
