@@ -12,6 +12,7 @@ from bot.answering.scope import outside_the_material
 from bot.answering.short import SentenceWeights, compose, score_sentences
 from bot.views import answer_reply
 from index.documents import load_corpus
+from index.rerank import passage_coverage
 from index.search import Hit, HybridIndex
 from index.sentences import split_sentences, units
 from index.store import build_index, sentence_embedding_texts
@@ -342,6 +343,5 @@ def test_personal_how_tos_and_writing_requests_are_outside_the_material(question
 
 def test_a_lone_letter_from_an_apostrophe_is_no_evidence():
     """"What's" leaves the term "s"; a passage holding it does not answer the question."""
-    from index.rerank import passage_coverage
     asked = {"s": 2.9, "weath": 0.0, "copenhag": 0.0}
     assert passage_coverage("What's the weather like in Copenhagen tomorrow?", asked, {"s", "kolofon"}) == 0.0
