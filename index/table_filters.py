@@ -4,8 +4,8 @@ from __future__ import annotations
 import re
 from typing import Callable
 
-from .table_words import (EXACT_RE, FEWER_RE, MORE_RE, MULTI_YEAR_RE, NUMBER_WORDS, OPEN_END_RE, RANGE_RE, SPAN_RE,
-                          YEAR_CONDITIONS, YEAR_RE)
+from .table_words import (EXACT_RE, FEWER_RE, MORE_RE, MULTI_YEAR_RE, NUMBER_WORDS, OPEN_END_RE, RANGE_RE,
+                          SINGLE_YEAR_RE, SPAN_RE, YEAR_CONDITIONS, YEAR_RE)
 from .tables import Table
 
 OPEN_END = 9999
@@ -66,8 +66,8 @@ def year_filter(question: str, table: Table, prep: dict, rows: list[int]) -> lis
 
 
 def period_filter(question: str, table: Table, prep: dict, rows: list[int], one_row: bool) -> tuple[list[int], bool]:
-    """Years ("slutter i 2024"), a multi-year period ("flerårig") and an open end ("uden slutdato");
-    True when the question states any of them."""
+    """Years ("slutter i 2024"), a one-year or multi-year period ("flerårig") and an open end ("uden
+    slutdato"); True when the question states any of them."""
     if not prep["year_columns"]:
         return rows, False
     column = prep["year_columns"][-1]
@@ -77,10 +77,20 @@ def period_filter(question: str, table: Table, prep: dict, rows: list[int], one_
     if MULTI_YEAR_RE.search(question) and not one_row:
         rows = [i for i in rows if (span := year_span(table.rows[i][column])) and span[0] < span[1] < OPEN_END]
         used = True
+    if SINGLE_YEAR_RE.search(question) and not one_row:
+        rows = [i for i in rows if (span := year_span(table.rows[i][column])) and span[0] == span[1]]
+        used = True
     if OPEN_END_RE.search(question) and not one_row:
         rows = [i for i in rows if (span := year_span(table.rows[i][column])) and span[1] == OPEN_END]
         used = True
     return rows, used
+
+
+def states_period_or_number(question: str, prep: dict) -> bool:
+    """Does the question filter by a period or a number (so a broad word next to it is only framing)?"""
+    period = prep["year_columns"] and any(p.search(question) for p in (YEAR_RE, MULTI_YEAR_RE, SINGLE_YEAR_RE, OPEN_END_RE))
+    number = prep["number_columns"] and any(p.search(question) for p in (MORE_RE, FEWER_RE, RANGE_RE, EXACT_RE))
+    return bool(period or number)
 
 
 def _leading_number(cell: str) -> float:

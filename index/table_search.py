@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable, Collection, Sequence
 
-from .table_filters import number_filter, period_filter
+from .table_filters import number_filter, period_filter, states_period_or_number
 from .table_words import (ALL_RE, BARE_EXAMPLE_RE, COLUMN_SYNONYMS, CONTRAST_RE, COUNT_RE, EXAMPLE_RE, EXPIRED_RE,
                           EXPLAIN_RE, GENERIC_WORDS, HYPHEN_JOIN_RE, LINK_RE, LIST_RE, NAME_RE, NEGATION_RE, NO_CELL_RE,
                           OR_RE, QUOTED_RE, SECOND_QUESTION_RE, YEAR_RE, YES_CELL_RE, YES_NO_RE, has, known,
@@ -120,7 +120,7 @@ class TableSearch:
         # "IT strategi" written apart is the table's "IT-strategi".
         words = re.findall(r"[^\W\d_]+", question)
         q_terms += [t for a, b in zip(words, words[1:]) for t in self._terms(a + b)
-                    if t in prep["vocabulary"] and t not in q_terms]
+                    if t in prep["vocabulary"] and t not in q_terms and len(t) > max(len(a), len(b)) + 1]
         subjects = set(self._terms(" ".join(subject_words(question))))
         count = bool(COUNT_RE.search(question))
         listing = bool(LIST_RE.search(question))
@@ -170,6 +170,8 @@ class TableSearch:
         background = [t for t in background if t not in offered]
         if len(background) < len(values):
             values = [t for t in values if t not in background]
+        elif values and all(spread(t) > n / 2 for t in values) and states_period_or_number(question, prep):
+            values = []   # "en strategi, der kun gælder for ét år": the period filters; "strategi" frames
         quoted = [fold(q).strip() for q in QUOTED_RE.findall(question)]
         quoted = [q for q in quoted if any(fold(c).strip() == q for r in table.rows for c in r)]
 
@@ -221,7 +223,9 @@ class TableSearch:
         # and "hvor mange temaer …" ask about something the row does not hold.
         synonyms = set().union(*prep["asking"].values()) if prep["asking"] else set()
         framing = frozenset(prep["section_terms"] | prep["header_terms"] | synonyms)
-        if any(not known(t, framing) for t in content + [t for t in subjects if t not in self._generic]):
+        # Danish words of the question's English framing ("strategic document on digitalisation") do not count.
+        if any(not known(t, framing) for t in content + [t for t in subjects if t not in self._generic]
+               if t not in extra_terms and t not in translated):
             asked = []
         # In the order the question asks: "Hvilken periode dækker Billunds strategi?" wants the period first.
         position = {t: i for i, t in reversed(list(enumerate(q_terms)))}

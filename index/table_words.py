@@ -46,6 +46,8 @@ EXAMPLE_RE = re.compile(r"\((?:fx|f\.\s?eks\.?|e\.\s?g\.?|for eksempel|eksempelv
 EXPIRED_RE = re.compile(r"\b(udløbe[tn]e?|udløbne|forældede?|expired|outdated|out of date)\b", re.I)
 # "Har Solrød en strategi, og hvad styrer de efter i stedet?" asks more than a row can say.
 SECOND_QUESTION_RE = re.compile(r",?\s(?:og|and|or|eller)\s+(?:hvad|hvordan|hvorfor|hvem|hvilke\w*|what|how|why|who|which)\b", re.I)
+# "en strategi, der kun gælder for ét år": a period of one year.
+SINGLE_YEAR_RE = re.compile(r"\b(ét år|et enkelt år|ét enkelt år|kun et år|etårig\w*|one year|a single year|single-year)\b", re.I)
 MULTI_YEAR_RE = re.compile(r"\b(flerårig\w*|(?:over )?flere år|multi-?year|several years|multiple years)\b", re.I)
 # "…, fx 2020-2022" without parentheses illustrates as well.
 BARE_EXAMPLE_RE = re.compile(r"[,;]?\s*\b(?:fx|f\.\s?eks\.|e\.\s?g\.|for example|for eksempel|eksempelvis|such as)\s*,?\s*"
@@ -74,7 +76,8 @@ listed years year kind only dokument dokumenter strategisk strategiske rækker l
 egentlig egentligt faktisk noget andet nogen mon lige helt også mio million tusind ved altså lignende primær primære primært flerårig flerårige multi year multiyear several
 hedder kaldes slags called slutdato slutår end date ended open rettet fokus fokuserer handler omhandler about focus focused aimed rather than instead stedet snarere ikke uden mangler intet ingen angivet no not without missing
 actual actually something else its it or called se giver gives sat gang igangsat startede begyndte sluttede endte
-exactly ending ended started starting began begins beginning""".split()
+exactly ending ended started starting began begins beginning covering take takes part participate participates
+participating involved tager tage sig deltager deltage varetager""".split()
 
 
 # Question words that ask for a column without naming it ("Hvornår udløber Hernings strategi?" asks for the period).

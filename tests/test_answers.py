@@ -232,6 +232,15 @@ def test_number_ranges_exact_numbers_links_and_start_years(corpus_index):
     assert set(began.rows) == {"Køge", "Morsø", "Nordfyn", "Nyborg", "Odder", "Ringkøbing-Skjern", "Varde"}
 
 
+def test_a_one_year_period_english_framing_and_a_row_count(corpus_index):
+    one_year = Answerer(corpus_index).ask("Hvilke kommuner har et strategisk dokument, der kun gælder for ét år?")
+    assert {"Frederikssund", "Gribskov", "Aalborg"} <= set(one_year.rows) and "Allerød" not in one_year.rows
+    named = Answerer(corpus_index).ask("What is Silkeborg's strategic document on digitalisation called?")
+    assert named.rows == ("Silkeborg",) and "Koncernledelsens strategi 2025" in named.short_answer
+    members = Answerer(corpus_index).ask("How many municipalities take part in OS2 according to the overview table?")
+    assert members.rows == ("OS2",) and "55" in members.short_answer
+
+
 def test_questions_the_table_cannot_settle_go_to_the_prose(corpus_index):
     # "udløbet" needs a date the table does not hold; a second question needs more than a row.
     assert corpus_index.match_table("Hvor mange kommuner har en udløbet digitaliseringsstrategi?") is None
