@@ -8,6 +8,7 @@ from index.table_search import TableMatch
 from index.rerank import is_english
 from index.table_words import subject_words
 
+_BARE_VALUE_RE = re.compile(r"^(ja|nej|høj|middel|lav|yes|no)\b", re.I)
 
 
 def _label(match: TableMatch) -> str:
@@ -21,7 +22,9 @@ def row_line(match: TableMatch, row: tuple[str, ...], columns: tuple[int, ...], 
     if named:
         cells = "; ".join(f"{header[i].lower()}: {row[i]}" if header[i] else row[i] for i in filled)
     else:
-        cells = " · ".join(row[i] for i in filled)
+        # A bare "Ja" or "Høj" says nothing without its column: "kompetence overdrages?: Ja".
+        cells = " · ".join(f"{header[i].lower()}: {row[i]}" if header[i] and _BARE_VALUE_RE.match(row[i]) else row[i]
+                           for i in filled)
     return f"- **{row[match.key_column]}**" + (f" – {cells}" if cells else "")
 
 
