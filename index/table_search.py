@@ -140,8 +140,8 @@ class TableSearch:
                               count or t not in subjects or i not in prep["number_columns"]))]
         every = bool(named and ALL_RE.search(question))   # "… i linksamlingen i alt": all rows
         # "… but no link", "uden link": the negation belongs to a column the question names right after it.
-        blank = [c for c in header_columns for m in NEGATION_RE.finditer(question)
-                 if set(self._terms(" ".join(question[m.end():].split()[:3]))) & prep["column_terms"][c]]
+        blank = [c for c in header_columns for m in NEGATION_RE.finditer(question)   # "hverken med link eller periode"
+                 if set(self._terms(" ".join(question[m.end():].split()[:4]))) & prep["column_terms"][c]]
         header_columns = [c for c in header_columns if c not in blank]
         def in_named(t: str) -> bool:
             return any(has(t, prep["cell_terms"][i][c]) for c in header_columns for i in range(n))
@@ -225,7 +225,8 @@ class TableSearch:
         framing = frozenset(prep["section_terms"] | prep["header_terms"] | synonyms)
         # Danish words of the question's English framing ("strategic document on digitalisation") do not count.
         if any(not known(t, framing) for t in content + [t for t in subjects if t not in self._generic]
-               if t not in extra_terms and t not in translated):
+               if t not in extra_terms and t not in translated
+               and not any(has(t, prep["row_terms"][i]) for i in key_rows)):   # "Jammerbugts planstrategi": the row's own form
             asked = []
         # In the order the question asks: "Hvilken periode dækker Billunds strategi?" wants the period first.
         position = {t: i for i, t in reversed(list(enumerate(q_terms)))}

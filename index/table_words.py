@@ -64,7 +64,7 @@ OR_RE = re.compile(r"\b(eller|or)\b", re.I)
 YES_CELL_RE = re.compile(r"^\s*(ja|yes)\b", re.I)
 NO_CELL_RE = re.compile(r"^\s*(nej|no)\b", re.I)
 CONTRAST_RE = re.compile(r"\b(rather than|instead of|i stedet for|frem for|snarere end)\b", re.I)
-NEGATION_RE = re.compile(r"\b(ikke|uden|mangler|intet|ingen|no|not|without|missing)\b", re.I)
+NEGATION_RE = re.compile(r"\b(ikke|uden|mangler|intet|ingen|hverken|no|not|neither|without|missing)\b", re.I)
 LINK_RE = re.compile(r"\.(pdf|aspx?|html?)\b|\([\w.-]+\.(dk|com|org|eu)\)|https?://", re.I)
 # Words a table question may use without the table containing them (Danish and English).
 GENERIC_WORDS = """har have hvilke hvilken hvem hvor mange antal liste list listen oversigt nævn findes står
@@ -77,7 +77,7 @@ egentlig egentligt faktisk noget andet nogen mon lige helt også mio million tus
 hedder kaldes slags called slutdato slutår end date ended open rettet fokus fokuserer handler omhandler about focus focused aimed rather than instead stedet snarere ikke uden mangler intet ingen angivet no not without missing
 actual actually something else its it or called se giver gives sat gang igangsat startede begyndte sluttede endte
 exactly ending ended started starting began begins beginning covering take takes part participate participates
-participating involved tager tage sig deltager deltage varetager""".split()
+participating involved tager tage sig deltager deltage varetager bygger bygget baseret based built""".split()
 
 
 # Question words that ask for a column without naming it ("Hvornår udløber Hernings strategi?" asks for the period).

@@ -240,6 +240,13 @@ def test_a_one_year_period_english_framing_and_a_row_count(corpus_index):
     assert members.rows == ("OS2",) and "55" in members.short_answer
 
 
+def test_neither_nor_blank_columns_and_a_row_named_by_its_own_form(corpus_index):
+    neither = Answerer(corpus_index).ask("Hvilke kommuner har hverken link eller periode i linksamlingen?")
+    assert set(neither.rows) == {"Faxe", "Frederiksberg", "Gladsaxe", "Mariagerfjord", "Næstved"}
+    own = Answerer(corpus_index).ask("Which years does Sønderborg's kommuneplanstrategi cover?")
+    assert own.rows == ("Sønderborg",) and "2019-2031" in own.short_answer
+
+
 def test_questions_the_table_cannot_settle_go_to_the_prose(corpus_index):
     # "udløbet" needs a date the table does not hold; a second question needs more than a row.
     assert corpus_index.match_table("Hvor mange kommuner har en udløbet digitaliseringsstrategi?") is None
