@@ -4,7 +4,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Iterator, Sequence
 
 from .documents import Document
 
@@ -36,13 +36,18 @@ class Chunk:
         """What the embedder and BM25 read: the heading path gives the passage its subject."""
         head = PATH_SEPARATOR.join(p for p in (self.title, self.section) if p)
         # The passage opens with its own heading, which the path already holds: read it once.
-        own = f"**{self.section.split(PATH_SEPARATOR)[-1]}**\n\n" if self.section else ""
+        own = heading_block(self.section.split(PATH_SEPARATOR)) + "\n\n" if self.section else ""
         body = self.text[len(own):] if own and self.text.startswith(own) else self.text
         return f"{head}\n{body}"
 
     @property
     def sha256(self) -> str:
         return hashlib.sha256(self.context_text.encode()).hexdigest()
+
+
+def heading_block(path: Sequence[str]) -> str:
+    """A section's own heading as the bold line that opens its text."""
+    return f"**{path[-1]}**"
 
 
 @dataclass
@@ -151,12 +156,12 @@ def chunk_document(doc: Document, config: ChunkingConfig = ChunkingConfig()) -> 
         # A short lead-in (a heading with one line under it) joins the next section.
         if _word_count("\n\n".join(blocks)) < config.min_words:
             # Keep the short section's heading with its words, so its subject is not lost.
-            pending = ([f"**{section.path[-1]}**"] if section.path else []) + blocks
+            pending = ([heading_block(section.path)] if section.path else []) + blocks
             continue
         # The section's own heading opens its first chunk (bold, as a short section's heading is kept
         # above): a reader sees what the passage is about, and a phrase running on from the heading
         # into the text ("Digitaliseringsmodel: Politisk model …") is found in the passage.
-        heading = [f"**{section.path[-1]}**"] if section.path else []
+        heading = [heading_block(section.path)] if section.path else []
         blocks = pending + heading + section.blocks
         pending = []
         merged.append(_Section(section.path, blocks))

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -93,6 +94,8 @@ class HybridIndex:
         self._by_id = {c.id: c for c in chunks}
         self._glossary: dict[str, str] = lexicon.get("glossary", {})
         self._glossary_longest = max((len(k.split()) for k in self._glossary), default=0)
+        # Tables, search, coverage and the decline each ask for a question's glossary phrases: scan once.
+        self._glossary_matches = lru_cache(maxsize=1024)(self._find_glossary)
         self._vectors_cache: np.ndarray | None = None
         self.tables = TableSearch(tables or [], self._analyzer.terms)
         self._names = Names(c.context_text for c in chunks)
@@ -153,7 +156,7 @@ class HybridIndex:
     def chunk(self, chunk_id: str) -> Chunk | None:
         return self._by_id.get(chunk_id)
 
-    def _glossary_matches(self, query: str) -> list[str]:
+    def _find_glossary(self, query: str) -> tuple[str, ...]:
         """English words and phrases of the query found in the glossary (longest phrase first)."""
         tokens = re.findall(r"[a-z][a-z-]*", query.lower())
         found, i = [], 0
@@ -166,7 +169,7 @@ class HybridIndex:
                     break
             else:
                 i += 1
-        return found
+        return tuple(found)
 
     def named(self, query: str) -> frozenset[str]:
         """The corpus's proper names (municipalities, cooperations) that the query writes capitalised."""

@@ -65,6 +65,14 @@ def year_filter(question: str, table: Table, prep: dict, rows: list[int]) -> lis
     return kept
 
 
+# A period's shape, by the words that ask for it: "flerårig", "kun for ét år", "uden slutdato".
+_PERIOD_KINDS = (
+    (MULTI_YEAR_RE, lambda span: span[0] < span[1] < OPEN_END),
+    (SINGLE_YEAR_RE, lambda span: span[0] == span[1]),
+    (OPEN_END_RE, lambda span: span[1] == OPEN_END),
+)
+
+
 def period_filter(question: str, table: Table, prep: dict, rows: list[int], one_row: bool) -> tuple[list[int], bool]:
     """Years ("slutter i 2024"), a one-year or multi-year period ("flerårig") and an open end ("uden
     slutdato"); True when the question states any of them."""
@@ -74,21 +82,16 @@ def period_filter(question: str, table: Table, prep: dict, rows: list[int], one_
     used = bool(YEAR_RE.search(question))
     if used:
         rows = year_filter(question, table, prep, rows)
-    if MULTI_YEAR_RE.search(question) and not one_row:
-        rows = [i for i in rows if (span := year_span(table.rows[i][column])) and span[0] < span[1] < OPEN_END]
-        used = True
-    if SINGLE_YEAR_RE.search(question) and not one_row:
-        rows = [i for i in rows if (span := year_span(table.rows[i][column])) and span[0] == span[1]]
-        used = True
-    if OPEN_END_RE.search(question) and not one_row:
-        rows = [i for i in rows if (span := year_span(table.rows[i][column])) and span[1] == OPEN_END]
-        used = True
+    for words, holds in _PERIOD_KINDS:
+        if words.search(question) and not one_row:
+            rows = [i for i in rows if (span := year_span(table.rows[i][column])) and holds(span)]
+            used = True
     return rows, used
 
 
 def states_period_or_number(question: str, prep: dict) -> bool:
     """Does the question filter by a period or a number (so a broad word next to it is only framing)?"""
-    period = prep["year_columns"] and any(p.search(question) for p in (YEAR_RE, MULTI_YEAR_RE, SINGLE_YEAR_RE, OPEN_END_RE))
+    period = prep["year_columns"] and any(p.search(question) for p in (YEAR_RE, *(w for w, _ in _PERIOD_KINDS)))
     number = prep["number_columns"] and any(p.search(question) for p in (MORE_RE, FEWER_RE, RANGE_RE, EXACT_RE))
     return bool(period or number)
 

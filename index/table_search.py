@@ -9,7 +9,7 @@ from typing import Callable, Collection, Sequence
 from .table_filters import number_filter, period_filter, states_period_or_number
 from .table_words import (ALL_RE, BARE_EXAMPLE_RE, COLUMN_SYNONYMS, CONTRAST_RE, COUNT_RE, EXAMPLE_RE, EXPIRED_RE,
                           EXPLAIN_RE, GENERIC_WORDS, HYPHEN_JOIN_RE, LINK_RE, LIST_RE, NAME_RE, NEGATION_RE, NO_CELL_RE,
-                          OR_RE, QUOTED_RE, SECOND_QUESTION_RE, YEAR_RE, YES_CELL_RE, YES_NO_RE, has, known,
+                          ALTERNATIVES_RE, OR_RE, QUOTED_RE, SECOND_QUESTION_RE, YEAR_RE, YES_CELL_RE, YES_NO_RE, has, known,
                           subject_words)
 from .tables import Table
 from .text import fold
@@ -24,6 +24,10 @@ class TableMatch:
     shown_columns: tuple[int, ...]
     verdict: bool | None = None # for a yes/no row question: does the row hold what was asked
     missing: tuple[str, ...] = ()   # names asked for that the table does not hold ("absent")
+
+
+def _empty(cell: str) -> bool:
+    return cell.strip() in ("", "-")
 
 
 def key_column(table: Table) -> int:
@@ -80,10 +84,10 @@ class TableSearch:
         year_columns = [i for i in range(len(table.header)) if any(YEAR_RE.search(r[i]) for r in table.rows)]
         yes_no_columns = [i for i in range(len(table.header)) if i != key
                           and all(YES_CELL_RE.match(r[i]) or NO_CELL_RE.match(r[i]) for r in table.rows)]
-        return {"yes_no_columns": yes_no_columns, "key": key, "row_terms": row_terms, "header_terms": header_terms, "vocabulary": vocabulary,
+        return {"key": key, "row_terms": row_terms, "header_terms": header_terms, "vocabulary": vocabulary,
                 "patterns": patterns, "year_columns": year_columns, "links": links,
                 "cell_terms": cell_terms, "column_terms": column_terms, "label_terms": label_terms,
-                "number_columns": number_columns, "asking": asking,
+                "number_columns": number_columns, "asking": asking, "yes_no_columns": yes_no_columns,
                 "key_header_terms": self._cell_terms(table.header[key]),
                 "section_terms": section_terms}
 
@@ -143,34 +147,35 @@ class TableSearch:
         blank = [c for c in header_columns for m in NEGATION_RE.finditer(question)   # "hverken med link eller periode"
                  if set(self._terms(" ".join(question[m.end():].split()[:4]))) & prep["column_terms"][c]]
         header_columns = [c for c in header_columns if c not in blank]
-        def in_named(t: str) -> bool:
-            return any(has(t, prep["cell_terms"][i][c]) for c in header_columns for i in range(n))
-        def spread(t: str) -> int:   # rows holding the term (in the named columns, when the question names any)
-            named_spread = sum(any(has(t, prep["cell_terms"][i][c]) for c in header_columns) for i in range(n))
-            if named_spread or not header_columns:
-                return named_spread or sum(has(t, r) for r in prep["row_terms"])
+        # Rows holding each word in the named columns, and the rows holding it anywhere: counted once.
+        in_named = {t: sum(any(has(t, prep["cell_terms"][i][c]) for c in header_columns) for i in range(n))
+                    for t in content}
+        def spread_of(t: str) -> int:   # rows holding the term (in the named columns, when the question names any)
+            if in_named[t] or not header_columns:
+                return in_named[t] or sum(has(t, r) for r in prep["row_terms"])
             # Not in the named column: a value of another ("digitaliseringsprincipper med en flerårig periode"),
             # unless it is only the table's own subject ("strategy period").
             return 0 if known(t, prep["section_terms"]) else sum(has(t, r) for r in prep["row_terms"])
+        spread = {t: spread_of(t) for t in content}
         contrast = CONTRAST_RE.search(question)   # "… en digitaliseringspolitik rather than a strategy"
         excluded = set(self._terms(question[contrast.end():])) if contrast else set()
         # A value in a column the question names filters even when every row holds it ("vurderet højt på
         # informationssikkerhed" in a two-row table); elsewhere a word most rows hold is no filter.
         values = [t for t in content if t not in prep["header_terms"] and not (every and t in prep["section_terms"])
-                  and t not in excluded and 0 < spread(t) and (spread(t) < max(2, 0.9 * n) or in_named(t))]
+                  and t not in excluded and 0 < spread[t] and (spread[t] < max(2, 0.9 * n) or in_named[t])]
         # The most specific form: "informationssikkerhedspolitik" rather than its part "politik" (a part the
         # analyser split off; a word the question writes itself stays: "principper, altså digitale principper").
         written = set(wholes)
         values = [t for t in values if t in written or not any(t != v and t in v for v in values)]
         # The table's own subject ("digitalisering" in the strategy table) is background next to a real value.
-        background = [t for t in values if known(t, prep["section_terms"]) and spread(t) > n / 4]
+        background = [t for t in values if known(t, prep["section_terms"]) and spread[t] > n / 4]
         # ... unless it is itself an alternative: "en digitaliseringsstrategi eller digitaliseringsprincipper".
-        offered = {t for m in re.finditer(r"([^\W\d_]+)\s+(?:eller|or)\s+(?:(?:en|et|a|an)\s+)?([^\W\d_]+)", question)
+        offered = {t for m in ALTERNATIVES_RE.finditer(question)
                    for word in m.groups() for t in self._terms(word)}
         background = [t for t in background if t not in offered]
         if len(background) < len(values):
             values = [t for t in values if t not in background]
-        elif values and all(spread(t) > n / 2 for t in values) and states_period_or_number(question, prep):
+        elif values and all(spread[t] > n / 2 for t in values) and states_period_or_number(question, prep):
             values = []   # "en strategi, der kun gælder for ét år": the period filters; "strategi" frames
         quoted = [fold(q).strip() for q in QUOTED_RE.findall(question)]
         quoted = [q for q in quoted if any(fold(c).strip() == q for r in table.rows for c in r)]
@@ -195,8 +200,8 @@ class TableSearch:
         linked = [c for c in header_columns if c in prep["links"]]
         if not key_rows:
             # "uden link" / "ingen periode": the empty cells; "har et link": the filled ones.
-            rows = [i for i in rows if all(table.rows[i][c].strip() in ("", "-") for c in blank)
-                    and all(table.rows[i][c].strip() not in ("", "-") for c in linked)]
+            rows = [i for i in rows if all(_empty(table.rows[i][c]) for c in blank)
+                    and not any(_empty(table.rows[i][c]) for c in linked)]
         negated = bool(NEGATION_RE.search(question)) and not key_rows and not years and not blank
         yes_no_named = [c for c in header_columns if c in prep["yes_no_columns"]]
         if yes_no_named and not (values or quoted or years or blank or key_rows):
@@ -206,7 +211,7 @@ class TableSearch:
             values, negated = ["-"], False
         if negated and header_columns and not (values or quoted or years):
             # "Hvilke kommuner har ikke angivet en periode?": the rows whose named cell is empty.
-            rows = [i for i in rows if all(table.rows[i][c].strip() in ("", "-") for c in header_columns)]
+            rows = [i for i in rows if all(_empty(table.rows[i][c]) for c in header_columns)]
             values = ["-"]
         elif negated and (values or quoted):
             return None   # "har ikke en strategi": the complement is no exact answer; the prose says it

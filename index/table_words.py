@@ -60,6 +60,8 @@ NUMBER_WORDS = {"to": 2, "tre": 3, "fire": 4, "fem": 5, "seks": 6, "syv": 7, "ot
 EXACT_RE = re.compile(r"\b(?:kun|præcis|netop|only|exactly)\s+(?:mellem\s+|between\s+)?(\d+|"
                       + "|".join(NUMBER_WORDS) + r")\s+(\w+)", re.I)
 OR_RE = re.compile(r"\b(eller|or)\b", re.I)
+# The two words on either side of "eller": "en digitaliseringsstrategi eller digitaliseringsprincipper".
+ALTERNATIVES_RE = re.compile(r"([^\W\d_]+)\s+(?:eller|or)\s+(?:(?:en|et|a|an)\s+)?([^\W\d_]+)", re.I)
 # Cells of a yes/no column: "Ja", "Nej", "Ja (typisk)".
 YES_CELL_RE = re.compile(r"^\s*(ja|yes)\b", re.I)
 NO_CELL_RE = re.compile(r"^\s*(nej|no)\b", re.I)

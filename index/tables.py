@@ -44,6 +44,10 @@ class Table:
                    tuple(tuple(r) for r in data["rows"]), data.get("caption", ""))
 
 
+def _caption(line: str) -> str:
+    return line.replace("**", "").strip() if _CAPTION_RE.match(line) else ""
+
+
 def _cells(line: str) -> tuple[str, ...]:
     line = line.strip()
     if line.startswith("|"):
@@ -100,11 +104,11 @@ def parse_tables(doc: Document) -> list[Table]:
                 close()
             if header is None:
                 header = cells
-                caption = above.replace("**", "").strip() if _CAPTION_RE.match(above) else ""
+                caption = _caption(above)
             continue
         if header is None:
             header = tuple("" for _ in cells)
-            caption = above.replace("**", "").strip() if _CAPTION_RE.match(above) else ""
+            caption = _caption(above)
         rows.append(tuple(list(cells) + [""] * (len(header) - len(cells)))[:len(header)])
     close()
     return tables
