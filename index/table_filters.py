@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 import re
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from .table_words import (EXACT_RE, FEWER_RE, MORE_RE, MULTI_YEAR_RE, NUMBER_WORDS, OPEN_END_RE, RANGE_RE,
                           SINGLE_YEAR_RE, SPAN_RE, YEAR_CONDITIONS, YEAR_RE)
 from .tables import Table
+
+if TYPE_CHECKING:
+    from .table_prep import PreparedTable
 
 OPEN_END = 9999
 
@@ -43,8 +46,8 @@ def _year_test(kind: str, year: int, cell: str) -> bool:
     return span[0] <= year <= span[1]
 
 
-def year_filter(question: str, table: Table, prep: dict, rows: list[int]) -> list[int]:
-    column = prep["year_columns"][-1]
+def year_filter(question: str, table: Table, prep: "PreparedTable", rows: list[int]) -> list[int]:
+    column = prep.year_columns[-1]
     spans = [(int(a), int(b)) for a, b in SPAN_RE.findall(question)]
     if spans:   # "for 2017-2020": exactly that period
         return [i for i in rows if year_span(table.rows[i][column]) in spans]
@@ -73,12 +76,12 @@ _PERIOD_KINDS = (
 )
 
 
-def period_filter(question: str, table: Table, prep: dict, rows: list[int], one_row: bool) -> tuple[list[int], bool]:
+def period_filter(question: str, table: Table, prep: "PreparedTable", rows: list[int], one_row: bool) -> tuple[list[int], bool]:
     """Years ("slutter i 2024"), a one-year or multi-year period ("flerårig") and an open end ("uden
     slutdato"); True when the question states any of them."""
-    if not prep["year_columns"]:
+    if not prep.year_columns:
         return rows, False
-    column = prep["year_columns"][-1]
+    column = prep.year_columns[-1]
     used = bool(YEAR_RE.search(question))
     if used:
         rows = year_filter(question, table, prep, rows)
@@ -89,10 +92,10 @@ def period_filter(question: str, table: Table, prep: dict, rows: list[int], one_
     return rows, used
 
 
-def states_period_or_number(question: str, prep: dict) -> bool:
+def states_period_or_number(question: str, prep: "PreparedTable") -> bool:
     """Does the question filter by a period or a number (so a broad word next to it is only framing)?"""
-    period = prep["year_columns"] and any(p.search(question) for p in (YEAR_RE, *(w for w, _ in _PERIOD_KINDS)))
-    number = prep["number_columns"] and any(p.search(question) for p in (MORE_RE, FEWER_RE, RANGE_RE, EXACT_RE))
+    period = prep.year_columns and any(p.search(question) for p in (YEAR_RE, *(w for w, _ in _PERIOD_KINDS)))
+    number = prep.number_columns and any(p.search(question) for p in (MORE_RE, FEWER_RE, RANGE_RE, EXACT_RE))
     return bool(period or number)
 
 
@@ -101,12 +104,12 @@ def _leading_number(cell: str) -> float:
     return float(digits.group(1).replace(".", "")) if digits else float("nan")
 
 
-def _noun_column(noun: str, prep: dict, terms: Callable[[str], list[str]]) -> int | None:
+def _noun_column(noun: str, prep: "PreparedTable", terms: Callable[[str], list[str]]) -> int | None:
     named = set(terms(noun))
-    return next((i for i in prep["number_columns"] if named & prep["column_terms"][i]), None)
+    return next((i for i in prep.number_columns if named & prep.column_terms[i]), None)
 
 
-def number_filter(question: str, table: Table, prep: dict, q_terms: set[str], terms: Callable[[str], list[str]],
+def number_filter(question: str, table: Table, prep: "PreparedTable", q_terms: set[str], terms: Callable[[str], list[str]],
                    rows: list[int]) -> tuple[list[int], bool]:
     """"flere end 10 kommuner": compare the leading number of the column the noun names; also
     "fra 3 til 10 kommuner" (inclusive) and "kun mellem to kommuner" (exactly)."""
@@ -135,8 +138,8 @@ def number_filter(question: str, table: Table, prep: dict, q_terms: set[str], te
                 end += unit.end()
             noun = set(terms(question[end:end + 30].split(" ", 2)[1]
                              if len(question[end:].split(" ", 2)) > 1 else ""))
-            columns = [i for i, terms in enumerate(prep["column_terms"]) if terms & (noun or q_terms)
-                       and i in prep["number_columns"]]
+            columns = [i for i, terms in enumerate(prep.column_terms) if terms & (noun or q_terms)
+                       and i in prep.number_columns]
             if not columns:
                 continue
             used = True

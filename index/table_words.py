@@ -69,7 +69,7 @@ CONTRAST_RE = re.compile(r"\b(rather than|instead of|i stedet for|frem for|snare
 NEGATION_RE = re.compile(r"\b(ikke|uden|mangler|intet|ingen|hverken|no|not|neither|without|missing)\b", re.I)
 LINK_RE = re.compile(r"\.(pdf|aspx?|html?)\b|\([\w.-]+\.(dk|com|org|eu)\)|https?://", re.I)
 # Words a table question may use without the table containing them (Danish and English).
-GENERIC_WORDS = """har have hvilke hvilken hvem hvor mange antal liste list listen oversigt nævn findes står
+GENERIC_WORDS = frozenset("""har have hvilke hvilken hvem hvor mange antal liste list listen oversigt nævn findes står
 står med nævnt tabel tabellen ifølge kl kls alle samlet fremgår gælder dækker dækket løber løb frem fra til
 periode perioden år årene organiseret organiseres type typisk angivet kun udløber slutter starter flere færre
 end mere mindre over under højst mindst der som which what who how many has have does list all according table
@@ -79,7 +79,7 @@ egentlig egentligt faktisk noget andet nogen mon lige helt også mio million tus
 hedder kaldes slags called slutdato slutår end date ended open rettet fokus fokuserer handler omhandler about focus focused aimed rather than instead stedet snarere ikke uden mangler intet ingen angivet no not without missing
 actual actually something else its it or called se giver gives sat gang igangsat startede begyndte sluttede endte
 exactly ending ended started starting began begins beginning covering take takes part participate participates
-participating involved tager tage sig deltager deltage varetager bygger bygget baseret based built""".split()
+participating involved tager tage sig deltager deltage varetager bygger bygget baseret based built""".split())
 
 
 # Question words that ask for a column without naming it ("Hvornår udløber Hernings strategi?" asks for the period).

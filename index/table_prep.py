@@ -1,0 +1,82 @@
+"""A table read once for matching: its key column, its link columns and the search terms of every cell."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+from .table_words import COLUMN_SYNONYMS, HYPHEN_JOIN_RE, LINK_RE, NO_CELL_RE, YEAR_RE, YES_CELL_RE
+from .tables import Table
+from .text import fold
+
+Terms = Callable[[str], list[str]]
+
+
+def key_column(table: Table) -> int:
+    """The column that names a row: the first whose cells are distinct and hold letters."""
+    for column in range(len(table.header)):
+        cells = [row[column] for row in table.rows]
+        numbering = all(re.fullmatch(r"[\d.\s]+", c) for c in cells)   # "2.1", "2.2": section numbers
+        if all(cells) and not numbering and len(set(cells)) == len(cells):
+            return column
+    return 0
+
+
+def cell_terms(terms: Terms, text: str) -> frozenset[str]:
+    """Terms of the text as written and with hyphenated words joined ("IT-strategi" -> "itstrategi").
+
+    An elided compound ("Digitaliserings- og IT-strategi") is not expanded: a list of every
+    "digitaliseringsstrategi" then names the rows that use the word, as a reader would count them.
+    """
+    return frozenset(terms(text)) | frozenset(terms(HYPHEN_JOIN_RE.sub("", text)))
+
+
+@dataclass(frozen=True)
+class PreparedTable:
+    table: Table
+    key: int
+    links: frozenset[int]                    # columns of links and file names: data, but noise in a list
+    cell_terms: tuple[tuple[frozenset[str], ...], ...]   # per row, per column
+    row_terms: tuple[frozenset[str], ...]    # per row, every cell but the key
+    column_terms: tuple[frozenset[str], ...] # per column header
+    header_terms: frozenset[str]             # every header but the key's
+    key_header_terms: frozenset[str]
+    section_terms: frozenset[str]            # the table's own name: its section and caption
+    label_terms: frozenset[str]              # words that name only the table ("linksamling")
+    vocabulary: frozenset[str]
+    patterns: tuple[re.Pattern, ...]         # each row's key as written in a folded question
+    year_columns: tuple[int, ...]
+    number_columns: tuple[int, ...]
+    yes_no_columns: tuple[int, ...]
+    asking: dict[int, frozenset[str]]        # columns asked for without their name ("Hvornår …" -> period)
+
+    @classmethod
+    def of(cls, table: Table, terms: Terms, generic: frozenset[str]) -> "PreparedTable":
+        key = key_column(table)
+        columns = range(len(table.header))
+        links = frozenset(i for i in columns if sum(bool(LINK_RE.search(r[i])) for r in table.rows) > len(table.rows) / 3)
+        # Link and file-name cells are not searched: their words ("...vision_2020.pdf") are not the table's data.
+        cells = tuple(tuple(cell_terms(terms, c) if i not in links else frozenset() for i, c in enumerate(r))
+                      for r in table.rows)
+        row_terms = tuple(frozenset().union(*(t for i, t in enumerate(row) if i != key)) for row in cells)
+        column_terms = tuple(cell_terms(terms, h) for h in table.header)
+        section_terms = cell_terms(terms, table.section.split(" › ")[-1] + " " + table.caption)
+        label_terms = (section_terms - frozenset().union(*column_terms) - generic
+                       - frozenset().union(*(t for row in cells for t in row)))
+        header_terms = cell_terms(terms, " ".join(h for i, h in enumerate(table.header) if i != key))
+        vocabulary = frozenset().union(*row_terms, header_terms, cell_terms(
+            terms, " ".join(table.header) + " " + table.section + " " + table.caption + " " + table.title),
+            *(cell_terms(terms, r[key]) for r in table.rows))
+        patterns = tuple(re.compile(r"(?<![a-z0-9])" + r"[\s\-]*".join(map(re.escape, fold(r[key]).split()))
+                                    + r"(s|'s|’s)?(?![a-z0-9])") for r in table.rows)
+        return cls(
+            table=table, key=key, links=links, cell_terms=cells, row_terms=row_terms, column_terms=column_terms,
+            header_terms=header_terms, key_header_terms=cell_terms(terms, table.header[key]),
+            section_terms=section_terms, label_terms=label_terms, vocabulary=vocabulary, patterns=patterns,
+            year_columns=tuple(i for i in columns if any(YEAR_RE.search(r[i]) for r in table.rows)),
+            number_columns=tuple(i for i in columns if i != key and all(re.match(r"\D{0,4}\d", r[i]) for r in table.rows)),
+            yes_no_columns=tuple(i for i in columns if i != key
+                                 and all(YES_CELL_RE.match(r[i]) or NO_CELL_RE.match(r[i]) for r in table.rows)),
+            asking={i: frozenset(terms(words)) for i, h in enumerate(table.header) if i != key
+                    for name, words in COLUMN_SYNONYMS.items() if name in fold(h)},
+        )

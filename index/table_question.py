@@ -1,0 +1,126 @@
+"""A question read in one table's words: the rows it names, the columns it asks for, the values that filter."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Collection, Sequence
+
+from .table_filters import states_period_or_number
+from .table_prep import PreparedTable, Terms, cell_terms
+from .table_words import (ALL_RE, ALTERNATIVES_RE, CONTRAST_RE, COUNT_RE, EXPLAIN_RE, HYPHEN_JOIN_RE, LIST_RE,
+                          NEGATION_RE, YES_NO_RE, has, known, subject_words)
+from .text import fold
+
+
+@dataclass(frozen=True)
+class TableQuestion:
+    """A question read in one table's words."""
+    text: str
+    terms: tuple[str, ...]        # its search terms, hyphen-joined and written-apart forms included
+    wholes: tuple[str, ...]       # the first term of each word as written: "licensformer" is not "form"
+    subjects: frozenset[str]      # what it lists or counts ("kommuner")
+    count: bool
+    listing: bool
+    explain: bool
+    yes_no: bool
+    key_rows: tuple[int, ...]     # rows it names ("Billunds …")
+    content: tuple[str, ...]      # words that may filter: not generic, not a row's name, not the subject
+    unexplained: tuple[str, ...]  # words the table does not know
+    named: bool                   # it names the table itself ("linksamlingen")
+    every: bool                   # "… i linksamlingen i alt": all rows
+    columns: tuple[int, ...]      # columns it names
+    blank: tuple[int, ...]        # columns it wants empty ("uden link")
+
+
+def read_question(prep: PreparedTable, question: str, terms: Terms, generic: frozenset[str],
+                  extra_terms: Sequence[str] = (), translated: Collection[str] = ()) -> TableQuestion:
+    """The question in the table's words: what it names, counts or lists, and which of its words may filter."""
+    table, key = prep.table, prep.key
+    plain = [t for t in terms(question) + list(extra_terms) if not t.isdigit() and len(t) > 1]
+    wholes = [ts[0] for w in re.findall(r"[^\W_]+", question) if w.lower() not in translated
+              and (ts := terms(w)) and not ts[0].isdigit() and len(ts[0]) > 1]
+    q_terms = list(dict.fromkeys(plain + [t for t in terms(HYPHEN_JOIN_RE.sub("", question))
+                                          if not t.isdigit() and len(t) > 1]))
+    # "IT strategi" written apart is the table's "IT-strategi".
+    words = re.findall(r"[^\W\d_]+", question)
+    q_terms += [t for a, b in zip(words, words[1:]) for t in terms(a + b)
+                if t in prep.vocabulary and t not in q_terms and len(t) > max(len(a), len(b)) + 1]
+    subjects = frozenset(terms(" ".join(subject_words(question))))
+    count = bool(COUNT_RE.search(question))
+    folded = fold(question)
+    key_rows = tuple(i for i, p in enumerate(prep.patterns) if p.search(folded))
+    key_terms = frozenset().union(*(cell_terms(terms, table.rows[i][key]) for i in key_rows))
+    content = tuple(t for t in q_terms if t not in generic and t not in key_terms and t not in subjects)
+    named = any(known(t, prep.label_terms) for t in q_terms if len(t) >= 4)
+    # A column the question names; "Hvilke kommuner …" does not ask for the column "Antal kommuner".
+    columns = [i for i, terms in enumerate(prep.column_terms)
+               if i != key and any(t in terms for t in q_terms if t not in key_terms and (
+                   count or t not in subjects or i not in prep.number_columns))]
+    # "… but no link", "uden link": the negation belongs to a column the question names right after it.
+    blank = [c for c in columns for m in NEGATION_RE.finditer(question)   # "hverken med link eller periode"
+             if set(terms(" ".join(question[m.end():].split()[:4]))) & prep.column_terms[c]]
+    return TableQuestion(
+        text=question, terms=tuple(q_terms), wholes=tuple(wholes), subjects=subjects, count=count,
+        listing=bool(LIST_RE.search(question)), explain=bool(EXPLAIN_RE.search(question)),
+        yes_no=bool(YES_NO_RE.match(question)), key_rows=key_rows, content=content,
+        # In an English question the untranslated English words are not content ("have", "policy" …).
+        unexplained=tuple(t for t in dict.fromkeys(wholes) if t in content and not known(t, prep.vocabulary)
+                          and t not in extra_terms),
+        named=named, every=bool(named and ALL_RE.search(question)),
+        columns=tuple(c for c in columns if c not in blank), blank=tuple(blank))
+
+
+
+def filter_values(prep: PreparedTable, q: TableQuestion, terms: Terms) -> list[str]:
+    """The question's words that pick rows: values of the named columns, or of any column."""
+    n = len(prep.table.rows)
+    # Rows holding each word in the named columns, and the rows holding it anywhere: counted once.
+    in_named = {t: sum(any(has(t, prep.cell_terms[i][c]) for c in q.columns) for i in range(n)) for t in q.content}
+
+    def spread_of(t: str) -> int:   # rows holding the term (in the named columns, when the question names any)
+        if in_named[t] or not q.columns:
+            return in_named[t] or sum(has(t, r) for r in prep.row_terms)
+        # Not in the named column: a value of another ("digitaliseringsprincipper med en flerårig periode"),
+        # unless it is only the table's own subject ("strategy period").
+        return 0 if known(t, prep.section_terms) else sum(has(t, r) for r in prep.row_terms)
+    spread = {t: spread_of(t) for t in q.content}
+    contrast = CONTRAST_RE.search(q.text)   # "… en digitaliseringspolitik rather than a strategy"
+    excluded = set(terms(q.text[contrast.end():])) if contrast else set()
+    # A value in a column the question names filters even when every row holds it ("vurderet højt på
+    # informationssikkerhed" in a two-row table); elsewhere a word most rows hold is no filter.
+    values = [t for t in q.content if t not in prep.header_terms and not (q.every and t in prep.section_terms)
+              and t not in excluded and 0 < spread[t] and (spread[t] < max(2, 0.9 * n) or in_named[t])]
+    # The most specific form: "informationssikkerhedspolitik" rather than its part "politik" (a part the
+    # analyser split off; a word the question writes itself stays: "principper, altså digitale principper").
+    written = set(q.wholes)
+    values = [t for t in values if t in written or not any(t != v and t in v for v in values)]
+    # The table's own subject ("digitalisering" in the strategy table) is background next to a real value.
+    background = [t for t in values if known(t, prep.section_terms) and spread[t] > n / 4]
+    # ... unless it is itself an alternative: "en digitaliseringsstrategi eller digitaliseringsprincipper".
+    offered = {t for m in ALTERNATIVES_RE.finditer(q.text) for word in m.groups() for t in terms(word)}
+    background = [t for t in background if t not in offered]
+    if len(background) < len(values):
+        return [t for t in values if t not in background]
+    if values and all(spread[t] > n / 2 for t in values) and states_period_or_number(q.text, prep):
+        return []   # "en strategi, der kun gælder for ét år": the period filters; "strategi" frames
+    return values
+
+
+
+def asked_columns(prep: PreparedTable, q: TableQuestion, generic: frozenset[str], extra_terms: Sequence[str],
+                  translated: Collection[str]) -> list[int]:
+    """Columns asked for without their name ("Hvornår udløber …" -> the period), in the question's order."""
+    asked = [i for i, words in prep.asking.items() if words & set(q.terms)]
+    # Only when nothing else is asked: "Hvilke typer brugere …" and "hvor mange temaer …" ask about
+    # something the row does not hold.
+    synonyms = frozenset().union(*prep.asking.values())
+    framing = prep.section_terms | prep.header_terms | synonyms
+    # Danish words of the question's English framing ("strategic document on digitalisation") do not count,
+    # nor the row's own form ("Jammerbugts planstrategi").
+    if any(not known(t, framing) for t in q.content + tuple(t for t in q.subjects if t not in generic)
+           if t not in extra_terms and t not in translated
+           and not any(has(t, prep.row_terms[i]) for i in q.key_rows)):
+        return []
+    # In the order the question asks: "Hvilken periode dækker Billunds strategi?" wants the period first.
+    position = {t: i for i, t in reversed(list(enumerate(q.terms)))}
+    return sorted(asked, key=lambda i: min(position[t] for t in prep.asking[i] if t in position))
