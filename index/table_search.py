@@ -10,7 +10,7 @@ from .table_filters import number_filter, period_filter
 from .table_prep import PreparedTable, key_column
 from .table_question import TableQuestion, asked_columns, filter_values, read_question
 from .table_words import (BARE_EXAMPLE_RE, COUNT_RE, EXAMPLE_RE, EXPIRED_RE, GENERIC_WORDS, LIST_RE, NAME_RE,
-                          NEGATION_RE, NO_CELL_RE, OR_RE, QUOTED_RE, SECOND_QUESTION_RE, YEAR_RE, YES_CELL_RE, YES_NO_RE, has,
+                          NEGATION_RE, NO_CELL_RE, OR_RE, OTHER_RE, QUOTED_RE, SECOND_QUESTION_RE, YEAR_RE, YES_CELL_RE, YES_NO_RE, has,
                           known)
 from .tables import Table
 from .text import fold
@@ -76,6 +76,9 @@ class TableSearch:
         """The rows the question's conditions keep; None when only the complement would answer."""
         table = prep.table
         values = filter_values(prep, q, self._terms)
+        others = {t for m in OTHER_RE.finditer(q.text) for t in self._terms(" ".join(q.text[m.end():].split()[:2]))}
+        if any(has(v, frozenset(others)) for v in values):
+            return None   # "andre strategier": not the rows that hold the word, and no exact answer
         quoted = [fold(text).strip() for text in QUOTED_RE.findall(q.text)]
         quoted = [text for text in quoted if any(fold(c).strip() == text for r in table.rows for c in r)]
         # Which rows: quoted cell values exactly; else the rows holding the most of the asked values,

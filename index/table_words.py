@@ -65,6 +65,8 @@ ALTERNATIVES_RE = re.compile(r"([^\W\d_]+)\s+(?:eller|or)\s+(?:(?:en|et|a|an)\s+
 # Cells of a yes/no column: "Ja", "Nej", "Ja (typisk)".
 YES_CELL_RE = re.compile(r"^\s*(ja|yes)\b", re.I)
 NO_CELL_RE = re.compile(r"^\s*(nej|no)\b", re.I)
+# "andre strategier": strategies other than those the table lists, a complement the rows cannot give.
+OTHER_RE = re.compile(r"\b(andre|anden|andet|other|others)\b", re.I)
 CONTRAST_RE = re.compile(r"\b(rather than|instead of|i stedet for|frem for|snarere end)\b", re.I)
 NEGATION_RE = re.compile(r"\b(ikke|uden|mangler|intet|ingen|hverken|no|not|neither|without|missing)\b", re.I)
 LINK_RE = re.compile(r"\.(pdf|aspx?|html?)\b|\([\w.-]+\.(dk|com|org|eu)\)|https?://", re.I)

@@ -162,6 +162,9 @@ def test_a_negated_column_lists_the_rows_where_it_is_empty_and_a_negated_value_i
     empty = Answerer(corpus_index).ask("Hvilke kommuner har ikke angivet en periode?")
     assert len(empty.rows) == 11 and {"Assens", "Mariagerfjord", "Viborg"} <= set(empty.rows)
     assert corpus_index.match_table("Hvilke kommuner har ikke en digitaliseringsstrategi?") is None
+    # "andre strategier": strategies other than those the table lists, also a complement for the prose.
+    assert corpus_index.match_table(
+        "Hvor mange kommuner har digitaliseringen med som en del af andre strategier eller politikker?") is None
 
 
 def test_periods_without_an_end_are_listed_and_do_not_reach_beyond_a_year(corpus_index):
