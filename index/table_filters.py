@@ -4,7 +4,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Callable
 
-from .table_words import (EXACT_RE, FEWER_RE, MORE_RE, MULTI_YEAR_RE, NUMBER_WORDS, OPEN_END_RE, RANGE_RE,
+from .table_words import (EXACT_RE, FEWER_RE, MORE_RE, MULTI_YEAR_RE, NUMBER_WORDS, OPEN_END_RE, OR_EARLIER_RE,
+                          OR_LATER_RE, RANGE_RE,
                           SINGLE_YEAR_RE, SPAN_RE, YEAR_CONDITIONS, YEAR_RE)
 from .tables import Table
 
@@ -29,8 +30,14 @@ def year_span(cell: str) -> tuple[int, int] | None:
 _JOINED_RE = re.compile(r"^\s*(?:,|eller|or|og|and)\s*$", re.I)
 
 
-def _year_test(kind: str, year: int, cell: str) -> bool:
+def _year_test(kind: str, year: int, cell: str, bound: str = "") -> bool:
     span = year_span(cell)
+    if bound and span is not None:
+        # "startede i 2016 eller tidligere" bounds the start; "slutter i 2025 eller senere" the end; a bare
+        # year "eller tidligere" asks what had begun by then, "eller senere" what still runs then.
+        end = kind == "end" or (kind != "start" and bound == ">=")
+        value = span[1] if end else span[0]   # 0: "Frem til 2020" does not say when it started
+        return 0 < value <= year if bound == "<=" else year <= value < OPEN_END
     if kind == "only":
         return cell.strip() == str(year)
     if span is None:
@@ -52,19 +59,21 @@ def year_filter(question: str, table: Table, prep: "PreparedTable", rows: list[i
     if spans:   # "for 2017-2020": exactly that period
         return [i for i in rows if year_span(table.rows[i][column]) in spans]
     # Years joined by "eller"/"og" share the condition and either may hold: "slutter i 2023 eller 2024".
-    groups: list[tuple[str, list[int]]] = []
+    groups: list[tuple[str, list[int], str]] = []
     previous_end = None
     for match in YEAR_RE.finditer(question):
-        year, before = int(match.group(1)), question[:match.start()]
+        year, before, after = int(match.group(1)), question[:match.start()], question[match.end():]
+        bound = "<=" if OR_EARLIER_RE.match(after) else ">=" if OR_LATER_RE.match(after) else ""
         if groups and previous_end is not None and _JOINED_RE.match(question[previous_end:match.start()]):
             groups[-1][1].append(year)
+            groups[-1] = (groups[-1][0], groups[-1][1], bound or groups[-1][2])
         else:
             kind = next((kind for kind, words in YEAR_CONDITIONS if words.search(before)), "within")
-            groups.append((kind, [year]))
+            groups.append((kind, [year], bound))
         previous_end = match.end()
     kept = rows
-    for kind, years in groups:
-        kept = [i for i in kept if any(_year_test(kind, y, table.rows[i][column]) for y in years)]
+    for kind, years, bound in groups:
+        kept = [i for i in kept if any(_year_test(kind, y, table.rows[i][column], bound) for y in years)]
     return kept
 
 
@@ -104,6 +113,14 @@ def _leading_number(cell: str) -> float:
     return float(digits.group(1).replace(".", "")) if digits else float("nan")
 
 
+_UNITS = {"mio": 10**6, "mil": 10**6, "mia": 10**9, "bil": 10**9, "tus": 10**3, "tho": 10**3}
+
+
+def _amount(digits: str, unit: str | None) -> int:
+    """"200.000" -> 200000, "1" + "mio." -> 1000000."""
+    return int(re.sub(r"[.,]", "", digits)) * (_UNITS[unit.strip()[:3].lower()] if unit else 1)
+
+
 def _noun_column(noun: str, prep: "PreparedTable", terms: Callable[[str], list[str]]) -> int | None:
     named = set(terms(noun))
     return next((i for i in prep.number_columns if named & prep.column_terms[i]), None)
@@ -115,9 +132,9 @@ def number_filter(question: str, table: Table, prep: "PreparedTable", q_terms: s
     "fra 3 til 10 kommuner" (inclusive) and "kun mellem to kommuner" (exactly)."""
     kept, used = rows, False
     for match in RANGE_RE.finditer(question):
-        column = _noun_column(match.group(3), prep, terms)
-        if column is not None:
-            low, high = sorted((int(match.group(1)), int(match.group(2))))
+        column = _noun_column(match.group(5), prep, terms)
+        if column is not None:   # "mellem 200.000 og 1 mio. indbyggere"
+            low, high = sorted((_amount(match.group(1), match.group(2)), _amount(match.group(3), match.group(4))))
             kept = [i for i in kept if low <= _leading_number(table.rows[i][column]) <= high]
             used = True
     for match in EXACT_RE.finditer(question):
@@ -130,12 +147,10 @@ def number_filter(question: str, table: Table, prep: "PreparedTable", q_terms: s
         return kept, used
     for pattern, more in ((MORE_RE, True), (FEWER_RE, False)):
         for match in pattern.finditer(question):
-            limit = int(re.sub(r"[.,]", "", match.group(2)))
             end = match.end()
-            unit = re.match(r"\s*(mio|million|mia|milliard|billion|tusind|thousand)\w*\.?", question[end:], re.I)
-            if unit:   # "mere end 1 mio. indbyggere"
-                limit *= {"mio": 10**6, "mil": 10**6, "mia": 10**9, "bil": 10**9, "tus": 10**3, "tho": 10**3}[unit.group(1)[:3].lower()]
-                end += unit.end()
+            unit = re.match(r"\s*(?:mio|million|mia|milliard|billion|tusind|thousand)\w*\.?", question[end:], re.I)
+            limit = _amount(match.group(2), unit.group(0) if unit else None)   # "mere end 1 mio. indbyggere"
+            end += unit.end() if unit else 0
             noun = set(terms(question[end:end + 30].split(" ", 2)[1]
                              if len(question[end:].split(" ", 2)) > 1 else ""))
             columns = [i for i, terms in enumerate(prep.column_terms) if terms & (noun or q_terms)

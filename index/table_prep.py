@@ -31,6 +31,13 @@ def cell_terms(terms: Terms, text: str) -> frozenset[str]:
     return frozenset(terms(text)) | frozenset(terms(HYPHEN_JOIN_RE.sub("", text)))
 
 
+def key_names(key: str) -> frozenset[str]:
+    """Two or more names after a key's first word: "Digitaliseringssamarbejde mellem Viborg og Silkeborg" is
+    also asked for as "the cooperation between Viborg and Silkeborg" (one name alone may mean something else)."""
+    names = [fold(w) for w in re.findall(r"[^\W\d_]+", key)[1:] if w[0].isupper() and len(w) >= 3]
+    return frozenset(names) if len(names) >= 2 else frozenset()
+
+
 @dataclass(frozen=True)
 class PreparedTable:
     table: Table
@@ -45,6 +52,7 @@ class PreparedTable:
     label_terms: frozenset[str]              # words that name only the table ("linksamling")
     vocabulary: frozenset[str]
     patterns: tuple[re.Pattern, ...]         # each row's key as written in a folded question
+    key_names: tuple[frozenset[str], ...]    # the names inside a long key ("… mellem Viborg og Silkeborg")
     year_columns: tuple[int, ...]
     number_columns: tuple[int, ...]
     yes_no_columns: tuple[int, ...]
@@ -70,7 +78,7 @@ class PreparedTable:
         patterns = tuple(re.compile(r"(?<![a-z0-9])" + r"[\s\-]*".join(map(re.escape, fold(r[key]).split()))
                                     + r"(s|'s|’s)?(?![a-z0-9])") for r in table.rows)
         return cls(
-            table=table, key=key, links=links, cell_terms=cells, row_terms=row_terms, column_terms=column_terms,
+            table=table, key=key, key_names=tuple(key_names(r[key]) for r in table.rows), links=links, cell_terms=cells, row_terms=row_terms, column_terms=column_terms,
             header_terms=header_terms, key_header_terms=cell_terms(terms, table.header[key]),
             section_terms=section_terms, label_terms=label_terms, vocabulary=vocabulary, patterns=patterns,
             year_columns=tuple(i for i in columns if any(YEAR_RE.search(r[i]) for r in table.rows)),

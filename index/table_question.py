@@ -7,8 +7,8 @@ from typing import Collection, Sequence
 
 from .table_filters import states_period_or_number
 from .table_prep import PreparedTable, Terms, cell_terms
-from .table_words import (ALL_RE, ALTERNATIVES_RE, CONTRAST_RE, COUNT_RE, EXPLAIN_RE, HYPHEN_JOIN_RE, LIST_RE,
-                          NEGATION_RE, YES_NO_RE, has, known, subject_words)
+from .table_words import (ALL_RE, ALTERNATIVES_RE, CONTRAST_RE, COUNT_RE, EXPLAIN_RE, GENERIC_WORDS, HYPHEN_JOIN_RE,
+                          LIST_RE, NAME_RE, NEGATION_RE, YES_NO_RE, has, known, subject_words)
 from .text import fold
 
 
@@ -48,7 +48,9 @@ def read_question(prep: PreparedTable, question: str, terms: Terms, generic: fro
     subjects = frozenset(terms(" ".join(subject_words(question))))
     count = bool(COUNT_RE.search(question))
     folded = fold(question)
-    key_rows = tuple(i for i, p in enumerate(prep.patterns) if p.search(folded))
+    written = set(re.findall(r"[^\W\d_]+", folded))
+    key_rows = tuple(i for i, p in enumerate(prep.patterns)
+                     if p.search(folded) or (prep.key_names[i] and prep.key_names[i] <= written))
     key_terms = frozenset().union(*(cell_terms(terms, table.rows[i][key]) for i in key_rows))
     content = tuple(t for t in q_terms if t not in generic and t not in key_terms and t not in subjects)
     named = any(known(t, prep.label_terms) for t in q_terms if len(t) >= 4)
@@ -59,13 +61,17 @@ def read_question(prep: PreparedTable, question: str, terms: Terms, generic: fro
     # "… but no link", "uden link": the negation belongs to a column the question names right after it.
     blank = [c for c in columns for m in NEGATION_RE.finditer(question)   # "hverken med link eller periode"
              if set(terms(" ".join(question[m.end():].split()[:4]))) & prep.column_terms[c]]
+    # A name the table does not hold counts as unexplained even when its stem collides with a generic word
+    # ("Slagelse" -> "slag", as in "slags").
+    names = [ts[0] for w in NAME_RE.findall(question) if w.lower() not in translated and w.lower() not in GENERIC_WORDS
+             and (ts := terms(w)) and not any(known(t, prep.vocabulary) or t in key_terms for t in ts)]
     return TableQuestion(
         text=question, terms=tuple(q_terms), wholes=tuple(wholes), subjects=subjects, count=count,
         listing=bool(LIST_RE.search(question)), explain=bool(EXPLAIN_RE.search(question)),
         yes_no=bool(YES_NO_RE.match(question)), key_rows=key_rows, content=content,
         # In an English question the untranslated English words are not content ("have", "policy" …).
-        unexplained=tuple(t for t in dict.fromkeys(wholes) if t in content and not known(t, prep.vocabulary)
-                          and t not in extra_terms),
+        unexplained=tuple(dict.fromkeys([t for t in wholes if t in content and not known(t, prep.vocabulary)
+                                         and t not in extra_terms] + names)),
         named=named, every=bool(named and ALL_RE.search(question)),
         columns=tuple(c for c in columns if c not in blank), blank=tuple(blank))
 

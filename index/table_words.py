@@ -29,7 +29,11 @@ YEAR_CONDITIONS = (
     ("end", _just_before_a_year("til|until|udløber|udløb|slutter|sluttede|ender|endte|ends?|ending|ended|expires?|through")),
     ("start", _just_before_a_year("fra|from|siden|since|starter|startede|begynder|begyndte|sat i gang|igangsat|"
                                   "starts?|starting|started|begins?|beginning|began")),
+    ("only", re.compile(r"\b(perioden?|period)\s*(?:er|is|:)?\s*$", re.I)),   # "med perioden 2021": that cell
 )
+# "startede i 2016 eller tidligere": the condition's year is a bound, not the value.
+OR_EARLIER_RE = re.compile(r"^\s*,?\s*(?:eller|or)\s+(?:tidligere|før|earlier|before|sooner)\b", re.I)
+OR_LATER_RE = re.compile(r"^\s*,?\s*(?:eller|or)\s+(?:senere|efter|later|after)\b", re.I)
 MORE_RE = re.compile(r"\b(flere end|mere end|over|mindst|more than|at least)\s+(\d+(?:[.,]\d{3})*)(?![\d])", re.I)
 FEWER_RE = re.compile(r"\b(færre end|mindre end|under|højst|fewer than|less than|at most)\s+(\d+(?:[.,]\d{3})*)(?![\d])", re.I)
 QUOTED_RE = re.compile(r"['\"‘’“”«»]([^'\"‘’“”«»]{3,60})['\"‘’“”«»]")
@@ -53,7 +57,8 @@ MULTI_YEAR_RE = re.compile(r"\b(flerårig\w*|(?:over )?flere år|multi-?year|sev
 BARE_EXAMPLE_RE = re.compile(r"[,;]?\s*\b(?:fx|f\.\s?eks\.|e\.\s?g\.|for example|for eksempel|eksempelvis|such as)\s*,?\s*"
                              r"(?:19|20)\d\d\s*[-–]\s*(?:19|20)\d\d\b", re.I)
 # "fra 3 til 10 kommuner", "between 3 and 10": a range of the column the noun names.
-RANGE_RE = re.compile(r"\b(?:fra|from|mellem|between)\s+(\d+)\s+(?:til|to|og|and)\s+(\d+)\s+(\w+)", re.I)
+_AMOUNT = r"(\d+(?:[.,]\d{3})*)\s*((?:mio|million|mia|milliard|billion|tusind|thousand)\w*\.?)?"
+RANGE_RE = re.compile(rf"\b(?:fra|from|mellem|between)\s+{_AMOUNT}\s+(?:til|to|og|and)\s+{_AMOUNT}\s+(\w+)", re.I)
 NUMBER_WORDS = {"to": 2, "tre": 3, "fire": 4, "fem": 5, "seks": 6, "syv": 7, "otte": 8, "ni": 9, "ti": 10,
                 "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
 # "kun mellem to kommuner", "præcis 4 kommuner": exactly that number of what the noun names.
@@ -81,7 +86,7 @@ egentlig egentligt faktisk noget andet nogen mon lige helt også mio million tus
 hedder kaldes slags called slutdato slutår end date ended open rettet fokus fokuserer handler omhandler about focus focused aimed rather than instead stedet snarere ikke uden mangler intet ingen angivet no not without missing
 actual actually something else its it or called se giver gives sat gang igangsat startede begyndte sluttede endte
 exactly ending ended started starting began begins beginning covering take takes part participate participates
-participating involved tager tage sig deltager deltage varetager bygger bygget baseret based built""".split())
+participating involved tager tage sig deltager deltage varetager bygger bygget baseret based built between among mellem blandt""".split())
 
 
 # Question words that ask for a column without naming it ("Hvornår udløber Hernings strategi?" asks for the period).
