@@ -32,10 +32,24 @@ class TableQuestion:
     blank: tuple[int, ...]        # columns it wants empty ("uden link")
 
 
+# "forretningsorienteret" says "forretning": the participle after the modifier adds no value to match.
+_PARTICIPLE_RE = re.compile(r"^([^\W\d_]{4,}?)s?(orienteret|orienterede|drevet|drevne|drevede|baseret|baserede|rettet|"
+                            r"rettede|fokuseret|fokuserede|relateret|relaterede|præget|prægede)$", re.I)
+
+
+def _modifier(word: str, vocabulary: frozenset[str], terms: Terms) -> str:
+    """The modifier of a participle compound the table does not use as a whole; else the word itself."""
+    match = _PARTICIPLE_RE.match(word)
+    if not match or any(known(t, vocabulary) for t in terms(word)[:1]):
+        return word
+    return match.group(1)
+
+
 def read_question(prep: PreparedTable, question: str, terms: Terms, generic: frozenset[str],
                   extra_terms: Sequence[str] = (), translated: Collection[str] = ()) -> TableQuestion:
     """The question in the table's words: what it names, counts or lists, and which of its words may filter."""
     table, key = prep.table, prep.key
+    question = re.sub(r"[^\W\d_]+", lambda m: _modifier(m.group(0), prep.vocabulary, terms), question)
     plain = [t for t in terms(question) + list(extra_terms) if not t.isdigit() and len(t) > 1]
     wholes = [ts[0] for w in re.findall(r"[^\W_]+", question) if w.lower() not in translated
               and (ts := terms(w)) and not ts[0].isdigit() and len(ts[0]) > 1]

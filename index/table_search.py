@@ -131,8 +131,11 @@ class TableSearch:
         if q.key_rows and len(q.key_rows) <= 3:
             # One row: the question names a column, asks yes/no about a value, or names the table.
             asked = asked_columns(prep, q, self._generic, extra_terms, translated)
-            if len(q.unexplained) > allowed or not (q.columns or asked or (q.yes_no and s.filtered) or q.named) \
-                    or (q.explain and not q.columns):
+            # Naming the table, a row and a column is a look-up however the question is framed ("Vi vil lave en
+            # forening – skal vi regne med et sekretariat, ifølge tabellen over modeller?").
+            lookup = q.named and q.columns and not q.explain
+            if (len(q.unexplained) > allowed and not lookup) or not (q.columns or asked or (q.yes_no and s.filtered)
+                                                                     or q.named) or (q.explain and not q.columns):
                 return None
             verdict = all(i in s.rows for i in q.key_rows) if s.filtered else None
             # The asked columns first: "Hvilken periode …" reads the period before the form.

@@ -86,7 +86,8 @@ egentlig egentligt faktisk noget andet nogen mon lige helt også mio million tus
 hedder kaldes slags called slutdato slutår end date ended open rettet fokus fokuserer handler omhandler about focus focused aimed rather than instead stedet snarere ikke uden mangler intet ingen angivet no not without missing
 actual actually something else its it or called se giver gives sat gang igangsat startede begyndte sluttede endte
 exactly ending ended started starting began begins beginning covering take takes part participate participates
-participating involved tager tage sig deltager deltage varetager bygger bygget baseret based built between among mellem blandt""".split())
+participating involved tager tage sig deltager deltage varetager bygger bygget baseret based built between among mellem blandt
+tidligere senere earlier later sooner ends expires expire""".split())
 
 
 # Question words that ask for a column without naming it ("Hvornår udløber Hernings strategi?" asks for the period).

@@ -264,6 +264,32 @@ def test_words_the_question_writes_and_joins_by_eller_are_each_enough(corpus_ind
     assert "Billund" not in answer.rows
 
 
+def test_names_ranges_bounds_and_framed_look_ups(corpus_index):
+    ask = Answerer(corpus_index).ask
+    # "Slagelse" stems like the generic "slags"; it is still a name the table lacks.
+    absent = ask("Er Slagelse med i linksamlingen over digitaliseringsstrategier?")
+    assert absent.rows == () and "Slagelse står ikke i tabellen" in absent.short_answer
+    # A long key is also asked for by the names in it.
+    viborg = ask("How many inhabitants does the cooperation between Silkeborg and Viborg have?")
+    assert viborg.rows == ("Digitaliseringssamarbejde mellem Viborg og Silkeborg",) and "186.000" in viborg.short_answer
+    between = ask("Hvilke samarbejder i oversigten har mellem 100.000 og 300.000 indbyggere?")
+    assert set(between.rows) == {"Digitaliseringssamarbejde mellem Viborg og Silkeborg", "4K", "IT-Forsyningen",
+                                 "Den Storkøbenhavnske Digitaliseringsforening"}
+    earlier = ask("Which municipalities have a strategy that ends in 2020 or earlier?")
+    assert len(earlier.rows) == 17 and {"Dragør", "Aalborg"} <= set(earlier.rows) and "Køge" not in earlier.rows
+    exactly = ask("Hvilke kommuner har et dokument med perioden 2021?")
+    assert set(exactly.rows) == {"Frederikssund", "Rebild", "Struer", "Svendborg", "Aarhus"}
+    # "forretningsrettede": the participle adds nothing; "forretning" picks the rows.
+    business = ask("Hvilke samarbejder i oversigten er forretningsrettede?")
+    assert set(business.rows) == {"Digitaliseringssamarbejde mellem Viborg og Silkeborg", "4K"}
+    agreement = ask("Hvilken ledelse har et aftalebaseret samarbejde?")
+    assert agreement.rows == ("Aftale",) and "Styregruppe" in agreement.short_answer
+    # Naming the table, a row and a column is a look-up however chatty the framing.
+    framed = ask("Vi tænker på at lave en forening sammen med andre kommuner – hvem har ledelsen, "
+                 "ifølge tabellen over modeller for organisering?")
+    assert framed.rows == ("Forening",) and "Generalforsamling" in framed.short_answer
+
+
 @pytest.mark.parametrize("question", ["Hvad er RISO?", "Hvilke typer brugere har Brugerklubben SBSYS?",
                                       "Hvor mange temaer har Dragørs digitaliseringsstrategi, og hvad hedder et af dem?", "Hvordan finansierer andre kommuner innovation?",
                                       "Hvilke kommuner skriver konkrete teknologier ind i deres digitaliseringsstrategi?"])
