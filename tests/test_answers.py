@@ -374,6 +374,8 @@ def test_a_sentence_that_echoes_the_question_does_not_beat_a_closer_answer_by_it
     ("How do I set up a shared mailbox?", True),
     ("Skriv en projektplan for os til udrulning af tablets.", True),
     ("Can you write a job ad for an IT architect?", True),
+    ("Kan du skrive et kommissorium til vores nye styregruppe?", True),
+    ("Vil du lige hjælpe os med at formulere en it-politik?", True),
     ("Hvordan finansierer andre kommuner deres innovationspuljer?", False),
     ("Hvordan kan vi organisere gevinstrealisering, så den lykkes?", False),
     ("Lavede Esbjerg om på politikken, da de reviderede den?", False),
