@@ -7,7 +7,7 @@ import re
 # municipality organises, steers and funds digitalisation, never one person's steps in a tool.
 _PERSONAL_HOW_TO = re.compile(r"\b(hvordan|how)\b[^?.!]{0,40}\bjeg\b|\bhow (do|can|should) i\b", re.I)
 # "Skriv en business case for os", "Can you write a job ad": the bot quotes; it does not write.
-_WRITE_FOR_US = re.compile(r"^\s*((kan|vil|gider) (du|i)\s+(lige\s+|godt\s+|hjælpe (mig|os) med at\s+)?)?"
+_WRITE_FOR_US = re.compile(r"^\s*((kan|vil|gider) (du|i)\s+(lige\s+|godt\s+)?(hjælpe (mig|os) med at\s+)?)?"
                            r"(skriv|lav|udarbejd|formuler|write|draft|make|create|compose)(e)?\b"
                            r"|^\s*(can|could|will) you (please )?(help (me|us) )?(write|make|draft|create)\b", re.I)
 
