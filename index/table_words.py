@@ -87,7 +87,7 @@ hedder kaldes slags called slutdato slutår end date ended open rettet fokus fok
 actual actually something else its it or called se giver gives sat gang igangsat startede begyndte sluttede endte
 exactly ending ended started starting began begins beginning covering take takes part participate participates
 participating involved tager tage sig deltager deltage varetager bygger bygget baseret based built between among mellem blandt
-tidligere senere earlier later sooner ends expires expire""".split())
+tidligere senere earlier later sooner ends expires expire include includes included well""".split())
 
 
 # Question words that ask for a column without naming it ("Hvornår udløber Hernings strategi?" asks for the period).
