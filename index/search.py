@@ -97,7 +97,8 @@ class HybridIndex:
         # Tables, search, coverage and the decline each ask for a question's glossary phrases: scan once.
         self._glossary_matches = lru_cache(maxsize=1024)(self._find_glossary)
         self._vectors_cache: np.ndarray | None = None
-        self.tables = TableSearch(tables or [], self._analyzer.terms)
+        self.tables = TableSearch(tables or [], self._analyzer.terms, lru_cache(maxsize=512)(self._prose_terms),
+                                  self._bm25.__contains__)
         self._names = Names(c.context_text for c in chunks)
         rows, sentence_vectors = sentences or ([], np.zeros((0, embedder.dim), np.float32))
         self._sentence_vectors = sentence_vectors
@@ -152,6 +153,13 @@ class HybridIndex:
         total = len([t for t in dict.fromkeys(terms) if not t.isdigit()]) + len(translated_words & set(query.lower().split()))
         known += len(translated_words & set(query.lower().split()))
         return known / total if total else 0.0
+
+    def _prose_terms(self, name: str) -> frozenset[str]:
+        """The terms of the passages, outside their tables, that mention the name ("Den Digitale Landevej")."""
+        pattern = re.compile(r"(?<![a-z0-9])" + r"[\s\-]*".join(map(re.escape, fold(name).split())) + r"(?![a-z0-9])")
+        texts = ("\n".join(line for line in c.context_text.split("\n") if not line.lstrip().startswith("|"))
+                 for c in self.chunks)
+        return frozenset(t for text in texts if pattern.search(fold(text)) for t in self._analyzer.terms(text))
 
     def chunk(self, chunk_id: str) -> Chunk | None:
         return self._by_id.get(chunk_id)

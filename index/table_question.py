@@ -127,19 +127,25 @@ def filter_values(prep: PreparedTable, q: TableQuestion, terms: Terms) -> list[s
 
 
 
-def asked_columns(prep: PreparedTable, q: TableQuestion, generic: frozenset[str], extra_terms: Sequence[str],
-                  translated: Collection[str]) -> list[int]:
-    """Columns asked for without their name ("Hvornår udløber …" -> the period), in the question's order."""
-    asked = [i for i, words in prep.asking.items() if words & set(q.terms)]
-    # Only when nothing else is asked: "Hvilke typer brugere …" and "hvor mange temaer …" ask about
-    # something the row does not hold.
+def unframed_words(prep: PreparedTable, q: TableQuestion, generic: frozenset[str], extra_terms: Sequence[str],
+                   translated: Collection[str]) -> list[str]:
+    """The question's words that are neither the table's own framing nor the named row's cells: what else it asks."""
     synonyms = frozenset().union(*prep.asking.values())
     framing = prep.section_terms | prep.header_terms | synonyms
     # Danish words of the question's English framing ("strategic document on digitalisation") do not count,
     # nor the row's own form ("Jammerbugts planstrategi").
-    if any(not known(t, framing) for t in q.content + tuple(t for t in q.subjects if t not in generic)
-           if t not in extra_terms and t not in translated
-           and not any(has(t, prep.row_terms[i]) for i in q.key_rows)):
+    return [t for t in q.content + tuple(t for t in q.subjects if t not in generic)
+            if not known(t, framing) and t not in extra_terms and t not in translated
+            and not any(has(t, prep.row_terms[i]) for i in q.key_rows)]
+
+
+def asked_columns(prep: PreparedTable, q: TableQuestion, generic: frozenset[str], extra_terms: Sequence[str],
+                  translated: Collection[str], strict: bool = True) -> list[int]:
+    """Columns asked for without their name ("Hvornår udløber …" -> the period), in the question's order;
+    `strict`: only when nothing else is asked ("Hvilke typer brugere …" and "hvor mange temaer …" ask about
+    something the row does not hold)."""
+    asked = [i for i, words in prep.asking.items() if words & set(q.terms)]
+    if strict and unframed_words(prep, q, generic, extra_terms, translated):
         return []
     # In the order the question asks: "Hvilken periode dækker Billunds strategi?" wants the period first.
     position = {t: i for i, t in reversed(list(enumerate(q.terms)))}

@@ -8,7 +8,7 @@ from typing import Callable, Collection, Sequence
 
 from .table_filters import number_filter, period_filter
 from .table_prep import PreparedTable, key_column
-from .table_question import TableQuestion, asked_columns, filter_values, read_question
+from .table_question import TableQuestion, asked_columns, filter_values, read_question, unframed_words
 from .table_words import (BARE_EXAMPLE_RE, COUNT_RE, EXAMPLE_RE, EXPIRED_RE, GENERIC_WORDS, LIST_RE, NAME_RE,
                           NEGATION_RE, NO_CELL_RE, OR_RE, OTHER_RE, QUOTED_RE, SECOND_QUESTION_RE, YEAR_RE, YES_CELL_RE, YES_NO_RE, has,
                           known)
@@ -41,8 +41,13 @@ def _empty(cell: str) -> bool:
 
 
 class TableSearch:
-    def __init__(self, tables: Sequence[Table], terms: Callable[[str], list[str]]) -> None:
+    def __init__(self, tables: Sequence[Table], terms: Callable[[str], list[str]],
+                 prose: Callable[[str], frozenset[str]] = lambda name: frozenset(),
+                 in_corpus: Callable[[str], bool] = lambda term: True) -> None:
+        """`prose(name)`: the terms of the passages (outside tables) that mention a row's name;
+        `in_corpus(term)`: whether the material uses the term at all."""
         self.tables = list(tables)
+        self._prose, self._in_corpus = prose, in_corpus
         cached = lru_cache(maxsize=20_000)(lambda text: tuple(terms(text)))
         # Each table asks for the same words of a question: analyse them once.
         self._terms: Callable[[str], list[str]] = lambda text: list(cached(text))
@@ -119,6 +124,20 @@ class TableSearch:
             return None   # "har ikke en strategi": the complement is no exact answer; the prose says it
         return _Selection(tuple(rows), tuple(values), bool(quoted or values or years or numbers or q.blank or linked))
 
+    def _framing_only(self, prep: PreparedTable, q: TableQuestion, allowed: int, unexplained: set[str]) -> bool:
+        """Are the words the table does not hold only framing around a row's attribute? Not when the passages
+        about the row use them ("Hvad bidrager kommunerne med økonomisk i Den Digitale Landevej?" is about the
+        case), when the material never uses them (an English word the glossary lacks), when one follows the
+        attribute's word ("Hvilke typer brugere …" asks about users), or when a second question follows."""
+        if q.explain or SECOND_QUESTION_RE.search(q.text) or len(unexplained) > allowed + 3:
+            return False
+        prose = self._prose(prep.table.rows[q.key_rows[0]][prep.key])
+        if any(known(t, prose) or not self._in_corpus(t) for t in unexplained):
+            return False
+        words = [self._terms(w)[:1] for w in re.findall(r"[^\W\d_]+", q.text)]
+        synonyms = frozenset().union(*prep.asking.values(), *prep.column_terms)
+        return not any(a and a[0] in synonyms and b and b[0] in unexplained for a, b in zip(words, words[1:]))
+
     def _decide(self, prep: PreparedTable, q: TableQuestion, s: _Selection, extra_terms: Sequence[str],
                 translated: Collection[str]) -> tuple[float, TableMatch] | None:
         """Which answer the table gives (one row, a name it lacks, a list or a count) and how sure: or none."""
@@ -134,6 +153,12 @@ class TableSearch:
             # Naming the table, a row and a column is a look-up however the question is framed ("Vi vil lave en
             # forening – skal vi regne med et sekretariat, ifølge tabellen over modeller?").
             lookup = q.named and q.columns and not q.explain
+            # One named row and an attribute asked for ("kører herning stadig på den gamle strategi? hvilke år
+            # dækker den"): a few framing words the table does not hold do not make it a prose question.
+            attribute = q.columns or asked_columns(prep, q, self._generic, extra_terms, translated, strict=False)
+            if len(q.key_rows) == 1 and attribute and self._framing_only(prep, q, allowed, set(q.unexplained) | set(
+                    unframed_words(prep, q, self._generic, extra_terms, translated))):
+                lookup, asked = True, asked or [i for i in attribute if i not in q.columns]
             if (len(q.unexplained) > allowed and not lookup) or not (q.columns or asked or (q.yes_no and s.filtered)
                                                                      or q.named) or (q.explain and not q.columns):
                 return None
