@@ -69,8 +69,10 @@ def read_question(prep: PreparedTable, question: str, terms: Terms, generic: fro
     content = tuple(t for t in q_terms if t not in generic and t not in key_terms and t not in subjects)
     named = any(known(t, prep.label_terms) for t in q_terms if len(t) >= 4)
     # A column the question names; "Hvilke kommuner …" does not ask for the column "Antal kommuner".
+    # An English word the glossary read as part of a phrase ("link list" -> linksamling) names no column itself.
+    english = set(terms(" ".join(translated))) - set(extra_terms)
     columns = [i for i, terms in enumerate(prep.column_terms)
-               if i != key and any(t in terms for t in q_terms if t not in key_terms and (
+               if i != key and any(t in terms for t in q_terms if t not in key_terms and t not in english and (
                    count or t not in subjects or i not in prep.number_columns))]
     # "… but no link", "uden link": the negation belongs to a column the question names right after it.
     blank = [c for c in columns for m in NEGATION_RE.finditer(question)   # "hverken med link eller periode"

@@ -5,7 +5,7 @@ import re
 from functools import lru_cache
 
 COUNT_RE = re.compile(r"\b(hvor mange|antal(let)?|how many|number of)\b", re.I)
-LIST_RE = re.compile(r"\b(hvilke|hvilken|hvem|which|list|liste|nævn|oversigt)\b", re.I)
+LIST_RE = re.compile(r"\b(hvilke|hvilken|hvem|hvis|which|whose|list|liste|nævn|oversigt)\b", re.I)
 YES_NO_RE = re.compile(r"^\s*(har|er|findes|står|giver|dækker|bruger|indgår|hører|does|do|has|is|are|gives?|covers?|uses?)\b", re.I)
 # Questions that ask for an explanation are prose questions, even when they name a table's row.
 EXPLAIN_RE = re.compile(r"\b(hvordan|hvorfor|how(?!\s+many\b)|why|forklar|explain|fordele|ulemper|erfaring\w*)\b", re.I)
@@ -26,14 +26,15 @@ YEAR_CONDITIONS = (
     ("after", _just_before_a_year("efter|senere end|længere end|længere frem end|ud over|beyond|after|later than")),
     ("before", _just_before_a_year("før|tidligere end|inden|before|earlier than")),
     ("only", _just_before_a_year("kun|only|alene|just")),
-    ("end", _just_before_a_year("til|until|udløber|udløb|slutter|sluttede|ender|endte|ends?|ending|ended|expires?|through")),
+    ("end", _just_before_a_year("til|until|udløber|udløb|slutter|sluttede|ender|endte|løb ud|løber ud|ends?|ending|ended|"
+                                "expires?|through|ran out|runs? out")),
     ("start", _just_before_a_year("fra|from|siden|since|starter|startede|begynder|begyndte|sat i gang|igangsat|"
                                   "starts?|starting|started|begins?|beginning|began")),
     ("only", re.compile(r"\b(perioden?|period)\s*(?:er|is|:)?\s*$", re.I)),   # "med perioden 2021": that cell
 )
 # "startede i 2016 eller tidligere": the condition's year is a bound, not the value.
 OR_EARLIER_RE = re.compile(r"^\s*,?\s*(?:eller|or)\s+(?:tidligere|før|earlier|before|sooner)\b", re.I)
-OR_LATER_RE = re.compile(r"^\s*,?\s*(?:eller|or)\s+(?:senere|efter|later|after)\b", re.I)
+OR_LATER_RE = re.compile(r"^\s*,?\s*(?:eller|or)\s+(?:senere|efter|nyere|later|after|newer|more recent)\b", re.I)
 MORE_RE = re.compile(r"\b(flere end|mere end|over|mindst|more than|at least)\s+(\d+(?:[.,]\d{3})*)(?![\d])", re.I)
 FEWER_RE = re.compile(r"\b(færre end|mindre end|under|højst|fewer than|less than|at most)\s+(\d+(?:[.,]\d{3})*)(?![\d])", re.I)
 QUOTED_RE = re.compile(r"['\"‘’“”«»]([^'\"‘’“”«»]{3,60})['\"‘’“”«»]")
@@ -87,7 +88,8 @@ hedder kaldes slags called slutdato slutår end date ended open rettet fokus fok
 actual actually something else its it or called se giver gives sat gang igangsat startede begyndte sluttede endte
 exactly ending ended started starting began begins beginning covering take takes part participate participates
 participating involved tager tage sig deltager deltage varetager bygger bygget baseret based built between among mellem blandt
-tidligere senere earlier later sooner ends expires expire include includes included well""".split())
+tidligere senere nyere earlier later sooner newer recent ends expires expire ran run runs out include includes
+included well fik får få fået got get gets whose hvis""".split())
 
 
 # Question words that ask for a column without naming it ("Hvornår udløber Hernings strategi?" asks for the period).
@@ -95,6 +97,7 @@ COLUMN_SYNONYMS = {
     "periode": """hvornår when udløber udløb udløbet slutter ender ends expire expires starter begynder gælder
                   valid år årene years årstal løber runs periode period""",
     "form": """slags type kind form hedder kaldes called name navn strategi strategy""",
+    "ledelse": """leder ledes ledet styrer styres lead leads led governs governed""",
 }
 
 
