@@ -131,6 +131,7 @@ def number_filter(question: str, table: Table, prep: "PreparedTable", q_terms: s
     """"flere end 10 kommuner": compare the leading number of the column the noun names; also
     "fra 3 til 10 kommuner" (inclusive) and "kun mellem to kommuner" (exactly)."""
     kept, used = rows, False
+    question = re.sub(r"\b(?:a|one|en|én|et)\s+(million|mio\.?)", r"1 \1", question, flags=re.I)   # "fewer than a million"
     for match in RANGE_RE.finditer(question):
         column = _noun_column(match.group(5), prep, terms)
         if column is not None:   # "mellem 200.000 og 1 mio. indbyggere"

@@ -66,7 +66,9 @@ def read_question(prep: PreparedTable, question: str, terms: Terms, generic: fro
     key_rows = tuple(i for i, p in enumerate(prep.patterns)
                      if p.search(folded) or (prep.key_names[i] and prep.key_names[i] <= written))
     key_terms = frozenset().union(*(cell_terms(terms, table.rows[i][key]) for i in key_rows))
-    content = tuple(t for t in q_terms if t not in generic and t not in key_terms and t not in subjects)
+    # "modeltabellen", "casetabellen": a word for a table is framing too.
+    content = tuple(t for t in q_terms if t not in generic and t not in key_terms and t not in subjects
+                    and not t.endswith("tabel"))
     named = any(known(t, prep.label_terms) for t in q_terms if len(t) >= 4)
     # A column the question names; "Hvilke kommuner …" does not ask for the column "Antal kommuner".
     # An English word the glossary read as part of a phrase ("link list" -> linksamling) names no column itself.

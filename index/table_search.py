@@ -105,6 +105,8 @@ class TableSearch:
         rows, years = period_filter(q.text, table, prep, rows, bool(q.key_rows))
         rows, numbers = number_filter(q.text, table, prep, set(q.terms), self._terms, rows)
         linked = [c for c in q.columns if c in prep.links]
+        if not q.key_rows and not prep.year_columns and YEAR_RE.search(q.text):
+            return None   # "… der løber 2018-2022": a table without years cannot say which rows
         if not q.key_rows:
             # "uden link" / "ingen periode": the empty cells; "har et link": the filled ones.
             rows = [i for i in rows if all(_empty(table.rows[i][c]) for c in q.blank)
