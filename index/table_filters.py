@@ -154,8 +154,9 @@ def number_filter(question: str, table: Table, prep: "PreparedTable", q_terms: s
             end += unit.end() if unit else 0
             noun = set(terms(question[end:end + 30].split(" ", 2)[1]
                              if len(question[end:].split(" ", 2)) > 1 else ""))
-            columns = [i for i, terms in enumerate(prep.column_terms) if terms & (noun or q_terms)
-                       and i in prep.number_columns]
+            # The noun after the number names the column; an English noun through the question's Danish terms.
+            columns = ([i for i in prep.number_columns if prep.column_terms[i] & noun]
+                       or [i for i in prep.number_columns if prep.column_terms[i] & q_terms])
             if not columns:
                 continue
             used = True

@@ -53,6 +53,7 @@ class PreparedTable:
     vocabulary: frozenset[str]
     patterns: tuple[re.Pattern, ...]         # each row's key as written in a folded question
     key_names: tuple[frozenset[str], ...]    # the names inside a long key ("… mellem Viborg og Silkeborg")
+    whole_cells: frozenset[str]              # one-word cells' terms ("Forening"): a listed noun that filters
     year_columns: tuple[int, ...]
     number_columns: tuple[int, ...]
     yes_no_columns: tuple[int, ...]
@@ -78,7 +79,9 @@ class PreparedTable:
         patterns = tuple(re.compile(r"(?<![a-z0-9])" + r"[\s\-]*".join(map(re.escape, fold(r[key]).split()))
                                     + r"(s|'s|’s)?(?![a-z0-9])") for r in table.rows)
         return cls(
-            table=table, key=key, key_names=tuple(key_names(r[key]) for r in table.rows), links=links, cell_terms=cells, row_terms=row_terms, column_terms=column_terms,
+            table=table, key=key, key_names=tuple(key_names(r[key]) for r in table.rows),
+            whole_cells=frozenset(t for r in table.rows for i, c in enumerate(r) if i != key and i not in links
+                                  and len(ts := terms(c)) == 1 for t in ts), links=links, cell_terms=cells, row_terms=row_terms, column_terms=column_terms,
             header_terms=header_terms, key_header_terms=cell_terms(terms, table.header[key]),
             section_terms=section_terms, label_terms=label_terms, vocabulary=vocabulary, patterns=patterns,
             year_columns=tuple(i for i in columns if any(YEAR_RE.search(r[i]) for r in table.rows)),

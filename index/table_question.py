@@ -59,7 +59,8 @@ def read_question(prep: PreparedTable, question: str, terms: Terms, generic: fro
     words = re.findall(r"[^\W\d_]+", question)
     q_terms += [t for a, b in zip(words, words[1:]) for t in terms(a + b)
                 if t in prep.vocabulary and t not in q_terms and len(t) > max(len(a), len(b)) + 1]
-    subjects = frozenset(terms(" ".join(subject_words(question))))
+    # What is listed ("Hvilke samarbejder …"), unless it is a value itself ("Which of the foreninger …").
+    subjects = frozenset(t for t in terms(" ".join(subject_words(question))) if t not in prep.whole_cells)
     count = bool(COUNT_RE.search(question))
     folded = fold(question)
     written = set(re.findall(r"[^\W\d_]+", folded))
