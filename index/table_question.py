@@ -68,8 +68,11 @@ def read_question(prep: PreparedTable, question: str, terms: Terms, generic: fro
                      if p.search(folded) or (prep.key_names[i] and prep.key_names[i] <= written))
     key_terms = frozenset().union(*(cell_terms(terms, table.rows[i][key]) for i in key_rows))
     # "modeltabellen", "casetabellen": a word for a table is framing too.
+    # A compound of generic words is generic ("dokumentform").
+    composed = {ts[0] for w in re.findall(r"[^\W\d_]+", question) if len(ts := terms(w)) > 1
+                and all(t in generic for t in ts[1:])}
     content = tuple(t for t in q_terms if t not in generic and t not in key_terms and t not in subjects
-                    and not t.endswith("tabel"))
+                    and not t.endswith("tabel") and t not in composed)
     named = any(known(t, prep.label_terms) for t in q_terms if len(t) >= 4)
     # A column the question names; "Hvilke kommuner …" does not ask for the column "Antal kommuner".
     # An English word the glossary read as part of a phrase ("link list" -> linksamling) names no column itself.

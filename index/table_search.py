@@ -62,6 +62,8 @@ class TableSearch:
         `extra_terms`: Danish terms of the question's English words; `translated`: those English words.
         """
         best: tuple[float, TableMatch] | None = None
+        # "Vi overvejer at skrive principper. Hvilke kommuner har principper …?": the question is the last sentence.
+        question = re.split(r"(?<=[.!])\s+(?=[A-ZÆØÅ])", question.strip())[-1]
         question = BARE_EXAMPLE_RE.sub("", EXAMPLE_RE.sub("", question))
         if EXPIRED_RE.search(question) and not YEAR_RE.search(question):
             return None
