@@ -89,7 +89,7 @@ actual actually something else its it or called se giver gives sat gang igangsat
 exactly ending ended started starting began begins beginning covering take takes part participate participates
 participating involved tager tage sig deltager deltage varetager bygger bygget baseret based built between among mellem blandt
 tidligere senere nyere earlier later sooner newer recent ends expires expire ran run runs out include includes
-included well fik får få fået got get gets whose hvis hvilket så lave laver lavet del fewer less more
+included well fik får få fået got get gets whose hvis hvilket så del fewer less more
 tre fire fem seks syv otte ni ti""".split())
 
 

@@ -290,6 +290,29 @@ def test_names_ranges_bounds_and_framed_look_ups(corpus_index):
     assert framed.rows == ("Forening",) and "Generalforsamling" in framed.short_answer
 
 
+def test_natural_framing_around_a_table_question(corpus_index):
+    ask = Answerer(corpus_index).ask
+    # One named row and an attribute asked for: framing words the table lacks do not send it to prose ...
+    odder = ask("Odder har vist en strategi – hvilke år dækker den?")
+    assert odder.rows == ("Odder",) and "2021-2025" in odder.short_answer
+    # ... unless the passages about the row use them, or they name what is asked about.
+    assert corpus_index.match_table("Hvad bidrager kommunerne og regionen med økonomisk i Den Digitale Landevej?") is None
+    assert corpus_index.match_table("Hvilke typer brugere har Brugerklubben SBSYS?") is None
+    started = ask("Hvilke kommuner fik en digitaliseringsstrategi, der startede i 2019?")
+    assert set(started.rows) == {"Furesø", "Rødovre", "Syddjurs"}
+    # A listed noun that is a cell value filters; "a million" is a number; the English noun finds its column.
+    large = ask("Which of the foreninger in the overview have more than a million inhabitants?")
+    assert set(large.rows) == {"Brugerklubben SBSYS", "Den Digitale Hotline", "OS2"}
+    agreement = ask("Ved et aftalebaseret samarbejde, hvem leder det så ifølge modeltabellen?")
+    assert agreement.rows == ("Aftale",) and "Styregruppe" in agreement.short_answer
+    # Years need a table with years: not the cases' "Forretningsstrategisk" row.
+    years = ask("Hvem har et strategisk dokument om digitalisering, der løber 2017-2021?")
+    assert set(years.rows) == {"Holbæk", "Ishøj", "Vejle"}
+    # The question is the last sentence.
+    context = ask("Vi er ved at skrive en ny strategi. Hvilke kommuner har digitale principper uden slutdato?")
+    assert set(context.rows) == {"Brønderslev", "Gentofte", "Odense"}
+
+
 @pytest.mark.parametrize("question", ["Hvad er RISO?", "Hvilke typer brugere har Brugerklubben SBSYS?",
                                       "Hvor mange temaer har Dragørs digitaliseringsstrategi, og hvad hedder et af dem?", "Hvordan finansierer andre kommuner innovation?",
                                       "Hvilke kommuner skriver konkrete teknologier ind i deres digitaliseringsstrategi?"])
