@@ -97,6 +97,7 @@ class HybridIndex:
         # Tables, search, coverage and the decline each ask for a question's glossary phrases: scan once.
         self._glossary_matches = lru_cache(maxsize=1024)(self._find_glossary)
         self._vectors_cache: np.ndarray | None = None
+        self._folded = [fold(c.context_text) for c in chunks]   # for finding a table row's name in the passages
         self.tables = TableSearch(tables or [], self._analyzer.terms, lru_cache(maxsize=512)(self._prose_terms),
                                   self._bm25.__contains__)
         self._names = Names(c.context_text for c in chunks)
@@ -155,11 +156,9 @@ class HybridIndex:
         return known / total if total else 0.0
 
     def _prose_terms(self, name: str) -> frozenset[str]:
-        """The terms of the passages, outside their tables, that mention the name ("Den Digitale Landevej")."""
+        """The terms of the passages that mention the name ("Den Digitale Landevej"); search's own terms."""
         pattern = re.compile(r"(?<![a-z0-9])" + r"[\s\-]*".join(map(re.escape, fold(name).split())) + r"(?![a-z0-9])")
-        texts = ("\n".join(line for line in c.context_text.split("\n") if not line.lstrip().startswith("|"))
-                 for c in self.chunks)
-        return frozenset(t for text in texts if pattern.search(fold(text)) for t in self._analyzer.terms(text))
+        return frozenset().union(*(self._term_sets[i] for i, text in enumerate(self._folded) if pattern.search(text)))
 
     def chunk(self, chunk_id: str) -> Chunk | None:
         return self._by_id.get(chunk_id)
