@@ -16,7 +16,8 @@ class Names:
     a passage that never mentions it cannot answer, however close its wording.
     """
 
-    def __init__(self, texts: Iterable[str]) -> None:
+    def __init__(self, texts: Iterable[str], listed: Iterable[str] = ()) -> None:
+        """`listed`: names a table lists (a municipality in the strategy mapping), capitalised or not in prose."""
         capital, lower = Counter(), Counter()
         for text in texts:
             for clause in _CLAUSE_RE.split(text):
@@ -25,7 +26,8 @@ class Names:
                         lower[word.lower()] += 1
                     elif i > 0:   # a capital at a clause's start says nothing
                         capital[word.lower()] += 1
-        self.words = frozenset(w for w, n in capital.items() if n >= 2 and not lower[w] and len(w) >= 3)
+        self.words = frozenset(w for w, n in capital.items() if n >= 2 and not lower[w] and len(w) >= 3) | frozenset(
+            w.lower() for w in listed if _WORD_RE.fullmatch(w) and len(w) >= 3 and not lower[w.lower()])
 
     def asked(self, question: str) -> frozenset[str]:
         """The corpus's names that the question writes capitalised (after its first word); "Aarhus'/Aarhus's" too."""

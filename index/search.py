@@ -100,7 +100,7 @@ class HybridIndex:
         self._folded = [fold(c.context_text) for c in chunks]   # for finding a table row's name in the passages
         self.tables = TableSearch(tables or [], self._analyzer.terms, lru_cache(maxsize=512)(self._prose_terms),
                                   self._bm25.__contains__)
-        self._names = Names(c.context_text for c in chunks)
+        self._names = Names((c.context_text for c in chunks), self.tables.row_names())
         rows, sentence_vectors = sentences or ([], np.zeros((0, embedder.dim), np.float32))
         self._sentence_vectors = sentence_vectors
         self._sentence_chunk = np.array([row["chunk"] for row in rows], dtype=np.int64)

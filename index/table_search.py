@@ -48,12 +48,17 @@ class TableSearch:
         `in_corpus(term)`: whether the material uses the term at all."""
         self.tables = list(tables)
         self._prose, self._in_corpus = prose, in_corpus
+        self._weak = frozenset(terms("strategi strategier strategy strategies"))
         cached = lru_cache(maxsize=20_000)(lambda text: tuple(terms(text)))
         # Each table asks for the same words of a question: analyse them once.
         self._terms: Callable[[str], list[str]] = lambda text: list(cached(text))
         self._generic = frozenset(terms(" ".join(GENERIC_WORDS)))
         self._prepared = [PreparedTable.of(t, self._terms, self._generic) for t in self.tables]
         self._any_key = re.compile("|".join(p.pattern for prep in self._prepared for p in prep.patterns) or "(?!)")
+
+    def row_names(self) -> list[str]:
+        """Every table row's name (key cell): "Kalundborg", "OS2", "§ 60"."""
+        return [row[prep.key] for prep in self._prepared for row in prep.table.rows]
 
     def match(self, question: str, extra_terms: Sequence[str] = (),
               translated: Collection[str] = ()) -> TableMatch | None:
@@ -160,7 +165,9 @@ class TableSearch:
             # One named row and an attribute asked for ("kører herning stadig på den gamle strategi? hvilke år
             # dækker den"): a few framing words the table does not hold do not make it a prose question.
             attribute = q.columns or asked_columns(prep, q, self._generic, extra_terms, translated, strict=False)
-            if len(q.key_rows) == 1 and attribute and self._framing_only(prep, q, allowed, set(q.unexplained) | set(
+            # "strategi" names the row's form but asks nothing ("Hvad siger Kalundborgs strategi om …?").
+            strong = q.columns or set(q.terms) & (frozenset().union(*prep.asking.values()) - self._weak)
+            if len(q.key_rows) == 1 and attribute and strong and self._framing_only(prep, q, allowed, set(q.unexplained) | set(
                     unframed_words(prep, q, self._generic, extra_terms, translated))):
                 lookup, asked = True, asked or [i for i in attribute if i not in q.columns]
             if (len(q.unexplained) > allowed and not lookup) or not (q.columns or asked or (q.yes_no and s.filtered)

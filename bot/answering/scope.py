@@ -13,8 +13,9 @@ _WRITE_FOR_US = re.compile(r"^\s*((kan|vil|gider) (du|i)\s+(lige\s+|godt\s+)?(hj
 
 # "Hvem er it-chef i Favrskov lige nu?", "Hvor mange ansatte har X i dag?": publications from 2017-2021
 # describe cases as they were, not today's people, prices or rates.
-_CURRENT_FACT = re.compile(r"\b(i dag|lige nu|i år|for tiden|for øjeblikket|aktuelle?|nuværende|p\.t\.|current(ly)?|"
-                           r"right now|today|this year|at the moment)\b", re.I)
+_CURRENT_FACT = re.compile(r"\b(i dag|lige nu|i år|i fjor|sidste år|sidste måned|for tiden|for øjeblikket|aktuelle?|"
+                           r"nuværende|p\.t\.|current(ly)?|right now|today|this year|last year|last month|at the moment)\b",
+                           re.I)
 
 
 def outside_the_material(question: str) -> bool:
