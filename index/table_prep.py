@@ -49,6 +49,7 @@ class PreparedTable:
     header_terms: frozenset[str]             # every header but the key's
     key_header_terms: frozenset[str]
     section_terms: frozenset[str]            # the table's own name: its section and caption
+    title_terms: frozenset[str]              # its document's title: what the rows are ("… samarbejder …")
     label_terms: frozenset[str]              # words that name only the table ("linksamling")
     vocabulary: frozenset[str]
     patterns: tuple[re.Pattern, ...]         # each row's key as written in a folded question
@@ -83,7 +84,7 @@ class PreparedTable:
             whole_cells=frozenset(t for r in table.rows for i, c in enumerate(r) if i != key and i not in links
                                   and len(ts := terms(c)) == 1 for t in ts), links=links, cell_terms=cells, row_terms=row_terms, column_terms=column_terms,
             header_terms=header_terms, key_header_terms=cell_terms(terms, table.header[key]),
-            section_terms=section_terms, label_terms=label_terms, vocabulary=vocabulary, patterns=patterns,
+            section_terms=section_terms, title_terms=cell_terms(terms, table.title), label_terms=label_terms, vocabulary=vocabulary, patterns=patterns,
             year_columns=tuple(i for i in columns if any(YEAR_RE.search(r[i]) for r in table.rows)),
             number_columns=tuple(i for i in columns if i != key and all(re.match(r"\D{0,4}\d", r[i]) for r in table.rows)),
             yes_no_columns=tuple(i for i in columns if i != key

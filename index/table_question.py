@@ -122,8 +122,9 @@ def filter_values(prep: PreparedTable, q: TableQuestion, terms: Terms) -> list[s
     # analyser split off; a word the question writes itself stays: "principper, altså digitale principper").
     written = set(q.wholes)
     values = [t for t in values if t in written or not any(t != v and t in v for v in values)]
-    # The table's own subject ("digitalisering" in the strategy table) is background next to a real value.
-    background = [t for t in values if known(t, prep.section_terms) and spread[t] > n / 4]
+    # The table's own subject ("digitalisering" in the strategy table, "samarbejder" in the cases') is
+    # background next to a real value.
+    background = [t for t in values if known(t, prep.section_terms | prep.title_terms) and spread[t] > n / 4]
     # ... unless it is itself an alternative: "en digitaliseringsstrategi eller digitaliseringsprincipper".
     offered = {t for m in ALTERNATIVES_RE.finditer(q.text) for word in m.groups() for t in terms(word)}
     background = [t for t in background if t not in offered]

@@ -11,7 +11,7 @@ YES_NO_RE = re.compile(r"^\s*(har|er|findes|står|giver|dækker|bruger|indgår|h
 EXPLAIN_RE = re.compile(r"\b(hvordan|hvorfor|how(?!\s+many\b)|why|forklar|explain|fordele|ulemper|erfaring\w*)\b", re.I)
 # The noun after "hvilke"/"hvor mange" names what is listed ("Hvilke samarbejder …"), it does not filter.
 SUBJECT_RE = re.compile(r"\b(?:hvilke|hvilken|hvilket|hvor mange|which|how many|what)\s+((?:\S+\s+){0,4})", re.I)
-SKIP_WORDS = frozenset("af of de the to tre fire fem seks syv otte ni ti".split())
+SKIP_WORDS = frozenset("af of de the to tre fire fem seks syv otte ni ti store små nye gamle large small new old".split())
 YEAR_RE = re.compile(r"\b(19[89]\d|20[0-4]\d)\b")
 SPAN_RE = re.compile(r"\b(19[89]\d|20[0-4]\d)\s*[-–]\s*(19[89]\d|20[0-4]\d)\b")
 
@@ -26,8 +26,8 @@ YEAR_CONDITIONS = (
     ("after", _just_before_a_year("efter|senere end|længere end|længere frem end|ud over|beyond|after|later than")),
     ("before", _just_before_a_year("før|tidligere end|inden|before|earlier than")),
     ("only", _just_before_a_year("kun|only|alene|just")),
-    ("end", _just_before_a_year("til|until|udløber|udløb|slutter|sluttede|ender|endte|løb ud|løber ud|ends?|ending|ended|"
-                                "expires?|through|ran out|runs? out")),
+    ("end", _just_before_a_year("til|until|udløber|udløb|slutter|sluttede|ender|endte|løb ud|løber ud|slutår|slutåret|"
+                                "udløbsår|ends?|ending|ended|expires?|through|ran out|runs? out|end year")),
     ("start", _just_before_a_year("fra|from|siden|since|starter|startede|begynder|begyndte|sat i gang|igangsat|"
                                   "starts?|starting|started|begins?|beginning|began")),
     ("only", re.compile(r"\b(perioden?|period)\s*(?:er|is|:)?\s*$", re.I)),   # "med perioden 2021": that cell
@@ -52,7 +52,20 @@ EXPIRED_RE = re.compile(r"\b(udløbe[tn]e?|udløbne|forældede?|expired|outdated
 # "Har Solrød en strategi, og hvad styrer de efter i stedet?" asks more than a row can say.
 SECOND_QUESTION_RE = re.compile(r",?\s(?:og|and|or|eller)\s+(?:hvad|hvordan|hvorfor|hvem|hvilke\w*|what|how|why|who|which)\b", re.I)
 # "en strategi, der kun gælder for ét år": a period of one year.
+# "dækker blot to kalenderår": a period of two years.
+TWO_YEAR_RE = re.compile(r"\b(to (?:kalender)?år|toårig\w*|two(?:[- ]calendar)?[- ]years?|two-year)\b", re.I)
 SINGLE_YEAR_RE = re.compile(r"\b(ét år|et enkelt år|ét enkelt år|kun et år|etårig\w*|one year|a single year|single-year)\b", re.I)
+# "der starter tidligst", "runs the furthest into the future": the first or last period of the rows.
+_STARTS = r"(?:starter|startede|begynder|begyndte|går i gang|starts?|started|begins?|began)"
+_ENDS = r"(?:udløber|slutter|løber|ender|gælder|ends?|runs?|expires?|lasts?)"
+SUPERLATIVES = (
+    ("start", min, re.compile(rf"\b{_STARTS}\b[^?.]{{0,20}}\b(?:tidligst|først|earliest|first)\b"
+                              r"|\b(?:ældste|oldest|tidligste)\b", re.I)),
+    ("start", max, re.compile(rf"\b{_STARTS}\b[^?.]{{0,20}}\b(?:senest|sidst|latest|last)\b"
+                              r"|\b(?:nyeste|newest|most recent)\b", re.I)),
+    ("end", max, re.compile(rf"\b{_ENDS}\b[^?.]{{0,30}}\b(?:senest|længst|sidst|latest|furthest|longest|last)\b", re.I)),
+    ("end", min, re.compile(rf"\b{_ENDS}\b[^?.]{{0,20}}\b(?:først|tidligst|first|earliest|soonest)\b", re.I)),
+)
 MULTI_YEAR_RE = re.compile(r"\b(flerårig\w*|(?:over )?flere år|multi-?year|several years|multiple years)\b", re.I)
 # "…, fx 2020-2022" without parentheses illustrates as well.
 BARE_EXAMPLE_RE = re.compile(r"[,;]?\s*\b(?:fx|f\.\s?eks\.|e\.\s?g\.|for example|for eksempel|eksempelvis|such as)\s*,?\s*"
@@ -89,7 +102,9 @@ actual actually something else its it or called se giver gives sat gang igangsat
 exactly ending ended started starting began begins beginning covering take takes part participate participates
 participating involved tager tage sig deltager deltage varetager bygger bygget baseret based built between among mellem blandt
 tidligere senere nyere earlier later sooner newer recent ends expires expire ran run runs out include includes
-included well fik får få fået got get gets whose hvis hvilket så del fewer less more
+included well fik får få fået got get gets whose hvis hvilket så del fewer less more tidligst senest først sidst længst
+earliest latest furthest longest first last future fremtiden nyeste ældste tidligste newest oldest recent
+looking look into onto blot kun store stor større største small large big kalenderår calendar
 tre fire fem seks syv otte ni ti""".split())
 
 

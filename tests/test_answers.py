@@ -313,6 +313,19 @@ def test_natural_framing_around_a_table_question(corpus_index):
     assert set(context.rows) == {"Brønderslev", "Gentofte", "Odense"}
 
 
+def test_superlatives_period_lengths_end_years_and_the_tables_own_subject(corpus_index):
+    ask = Answerer(corpus_index).ask
+    assert ask("Hvilken kommune har den ældste strategi i linksamlingen?").rows == ("Hillerød",)   # 2015-2020
+    assert ask("Hvis strategi løber længst?").rows == ("Hørsholm",)                                # 2020-2032
+    assert set(ask("Hvilke kommuner har en strategi på to år?").rows) == {"Nordfyn", "Syddjurs"}
+    assert set(ask("Hvilke kommuner har formen Digitaliseringsstrategi og slutår 2021?").rows) == {
+        "Holbæk", "Lyngby-Taarbæk", "Vejle"}
+    # "samarbejder" is what the cases' rows are (the document's title): it frames, the number filters.
+    large = ask("Hvor mange af de store samarbejder i oversigten dækker over 1 mio. indbyggere?")
+    assert set(large.rows) == {"Brugerklubben SBSYS", "Den Digitale Hotline", "Den Digitale Landevej", "OS2"}
+    assert large.short_answer.startswith("**4** samarbejder")
+
+
 @pytest.mark.parametrize("question", ["Hvad er RISO?", "Hvilke typer brugere har Brugerklubben SBSYS?",
                                       "Hvor mange temaer har Dragørs digitaliseringsstrategi, og hvad hedder et af dem?", "Hvordan finansierer andre kommuner innovation?",
                                       "Hvilke kommuner skriver konkrete teknologier ind i deres digitaliseringsstrategi?"])
