@@ -7,8 +7,8 @@ from typing import Collection, Sequence
 
 from .table_filters import states_period_or_number
 from .table_prep import PreparedTable, Terms, cell_terms
-from .table_words import (ALL_RE, ALTERNATIVES_RE, CONTRAST_RE, COUNT_RE, EXPLAIN_RE, GENERIC_WORDS, HYPHEN_JOIN_RE,
-                          LIST_RE, NAME_RE, NEGATION_RE, YES_NO_RE, has, known, subject_words)
+from .table_words import (ALL_RE, ALTERNATIVES_RE, CONTRAST_RE, COUNT_RE, EXCEPT_RE, EXPLAIN_RE, GENERIC_WORDS,
+                          HYPHEN_JOIN_RE, LIST_RE, NAME_RE, NEGATION_RE, YES_NO_RE, has, known, subject_words)
 from .text import fold
 
 
@@ -99,6 +99,17 @@ def read_question(prep: PreparedTable, question: str, terms: Terms, generic: fro
 
 
 
+def excluded_words(q: TableQuestion, terms: Terms, generic: frozenset[str]) -> frozenset[str]:
+    """Whole words the question sets aside ("udover dem der hedder Digitaliseringsstrategi", "rather than a
+    strategy"): up to five words after the contrast, to the end of its clause."""
+    found = set()
+    for pattern in (EXCEPT_RE, CONTRAST_RE):
+        for m in pattern.finditer(q.text):
+            clause = re.split(r"[,;:?!–]| - ", q.text[m.end():])[0].split()[:5]
+            found |= {ts[0] for w in clause if (ts := terms(w)) and ts[0] not in generic}
+    return frozenset(found)
+
+
 def filter_values(prep: PreparedTable, q: TableQuestion, terms: Terms) -> list[str]:
     """The question's words that pick rows: values of the named columns, or of any column."""
     n = len(prep.table.rows)
@@ -114,6 +125,7 @@ def filter_values(prep: PreparedTable, q: TableQuestion, terms: Terms) -> list[s
     spread = {t: spread_of(t) for t in q.content}
     contrast = CONTRAST_RE.search(q.text)   # "… en digitaliseringspolitik rather than a strategy"
     excluded = set(terms(q.text[contrast.end():])) if contrast else set()
+    excluded |= {t for m in EXCEPT_RE.finditer(q.text) for t in terms(re.split(r"[,;:?!–]| - ", q.text[m.end():])[0])}
     # A value in a column the question names filters even when every row holds it ("vurderet højt på
     # informationssikkerhed" in a two-row table); elsewhere a word most rows hold is no filter.
     values = [t for t in q.content if t not in prep.header_terms and not (q.every and t in prep.section_terms)

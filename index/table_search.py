@@ -8,7 +8,8 @@ from typing import Callable, Collection, Sequence
 
 from .table_filters import number_filter, period_filter
 from .table_prep import PreparedTable, key_column
-from .table_question import TableQuestion, asked_columns, filter_values, read_question, unframed_words
+from .table_question import (TableQuestion, asked_columns, excluded_words, filter_values, read_question,
+                             unframed_words)
 from .table_words import (BARE_EXAMPLE_RE, COUNT_RE, EXAMPLE_RE, EXPIRED_RE, GENERIC_WORDS, LIST_RE, NAME_RE,
                           NEGATION_RE, NO_CELL_RE, OR_RE, OTHER_RE, QUOTED_RE, SECOND_QUESTION_RE, YEAR_RE, YES_CELL_RE, YES_NO_RE, has,
                           known)
@@ -109,6 +110,10 @@ class TableSearch:
             # "skole, undervisning eller læring": any of them; otherwise the rows holding the most of them.
             either = len(values) > 1 and bool(OR_RE.search(q.text))
             rows = [i for i in rows if top and (hits(i) > 0 if either else hits(i) == top)]
+        # "udover dem der hedder Digitaliseringsstrategi": the rows holding a word set aside are left out.
+        aside = [t for t in excluded_words(q, self._terms, self._generic) if known(t, prep.vocabulary)]
+        kept = [i for i in rows if not any(has(t, prep.row_terms[i]) for t in aside)]
+        rows, set_aside = kept, len(kept) < len(rows)
         rows, years = period_filter(q.text, table, prep, rows, bool(q.key_rows))
         rows, numbers = number_filter(q.text, table, prep, set(q.terms), self._terms, rows)
         linked = [c for c in q.columns if c in prep.links]
@@ -131,7 +136,8 @@ class TableSearch:
             values = ["-"]
         elif negated and (values or quoted):
             return None   # "har ikke en strategi": the complement is no exact answer; the prose says it
-        return _Selection(tuple(rows), tuple(values), bool(quoted or values or years or numbers or q.blank or linked))
+        return _Selection(tuple(rows), tuple(values),
+                          bool(quoted or values or years or numbers or q.blank or linked or set_aside))
 
     def _framing_only(self, prep: PreparedTable, q: TableQuestion, allowed: int, unexplained: set[str]) -> bool:
         """Are the words the table does not hold only framing around a row's attribute? Not when the passages

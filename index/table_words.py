@@ -86,6 +86,8 @@ YES_CELL_RE = re.compile(r"^\s*(ja|yes)\b", re.I)
 NO_CELL_RE = re.compile(r"^\s*(nej|no)\b", re.I)
 # "andre strategier": strategies other than those the table lists, a complement the rows cannot give.
 OTHER_RE = re.compile(r"\b(andre|anden|andet|other|others)\b", re.I)
+# "udover dem der hedder Digitaliseringsstrategi": the rows holding what follows are left out.
+EXCEPT_RE = re.compile(r"\b(udover|ud over|bortset fra|undtagen|except|other than|apart from|besides)\b(?!\s*\d)", re.I)
 CONTRAST_RE = re.compile(r"\b(rather than|instead of|i stedet for|frem for|snarere end)\b", re.I)
 NEGATION_RE = re.compile(r"\b(ikke|uden|mangler|intet|ingen|hverken|no|not|neither|without|missing)\b", re.I)
 LINK_RE = re.compile(r"\.(pdf|aspx?|html?)\b|\([\w.-]+\.(dk|com|org|eu)\)|https?://", re.I)
@@ -104,7 +106,7 @@ participating involved tager tage sig deltager deltage varetager bygger bygget b
 tidligere senere nyere earlier later sooner newer recent ends expires expire ran run runs out include includes
 included well fik får få fået got get gets whose hvis hvilket så del fewer less more tidligst senest først sidst længst
 earliest latest furthest longest first last future fremtiden nyeste ældste tidligste newest oldest recent
-looking look into onto blot kun store stor større største small large big kalenderår calendar
+looking look into onto bortset undtagen udover except apart besides blot kun store stor større største small large big kalenderår calendar
 tre fire fem seks syv otte ni ti""".split())
 
 
