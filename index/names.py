@@ -7,6 +7,8 @@ from typing import Iterable
 
 _WORD_RE = re.compile(r"[^\W\d_]+")
 _CLAUSE_RE = re.compile(r"(?<=[.!?:])\s+|\n+|›|\|")
+# "odder.dk", "planstrategi_2019.pdf": an address or file name does not write a name in lowercase.
+_ADDRESS_RE = re.compile(r"\S+\.(?:dk|com|org|eu|pdf|aspx?|html?)\b\S*|https?://\S+", re.I)
 
 
 class Names:
@@ -20,7 +22,7 @@ class Names:
         """`listed`: names a table lists (a municipality in the strategy mapping), capitalised or not in prose."""
         capital, lower = Counter(), Counter()
         for text in texts:
-            for clause in _CLAUSE_RE.split(text):
+            for clause in _CLAUSE_RE.split(_ADDRESS_RE.sub(" ", text)):
                 for i, word in enumerate(_WORD_RE.findall(clause)):
                     if word[0].islower():
                         lower[word.lower()] += 1

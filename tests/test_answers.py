@@ -392,6 +392,9 @@ def test_names_are_the_words_the_corpus_always_capitalises_and_a_passage_must_ho
     listed = Names(["Det gør man i Aarhus. Man siger det i Aarhus."], listed=["Kalundborg", "§ 60", "4K"])
     assert listed.words == {"aarhus", "kalundborg"}
     assert listed.asked("Hvad siger Kalundborgs strategi om selvbetjening?") == {"kalundborg"}
+    # An address or file name ("odder.dk") does not write the name in lowercase.
+    linked = Names(["Strategien ligger på odder.dk og i odder_strategi.pdf."], listed=["Odder"])
+    assert linked.words == {"odder"}
 
 
 def test_a_question_naming_a_municipality_is_declined_when_the_answering_passage_never_mentions_it(corpus_index):
@@ -429,6 +432,8 @@ def test_a_sentence_that_echoes_the_question_does_not_beat_a_closer_answer_by_it
     ("Hvem er it-chef i Favrskov Kommune lige nu?", True),
     ("Who is the current CEO of KMD?", True),
     ("How many calls did the hotline take last year?", True),
+    ("Who runs the secretariat these days?", True),
+    ("Is Skive planning to publish a new strategy soon?", True),
     ("Hvad har § 60-selskaber indtil nu været brugt til?", False),
 ])
 def test_personal_how_tos_and_writing_requests_are_outside_the_material(question, outside):

@@ -14,7 +14,8 @@ _WRITE_FOR_US = re.compile(r"^\s*((kan|vil|gider) (du|i)\s+(lige\s+|godt\s+)?(hj
 # "Hvem er it-chef i Favrskov lige nu?", "Hvor mange ansatte har X i dag?": publications from 2017-2021
 # describe cases as they were, not today's people, prices or rates.
 _CURRENT_FACT = re.compile(r"\b(i dag|lige nu|i år|i fjor|sidste år|sidste måned|for tiden|for øjeblikket|aktuelle?|"
-                           r"nuværende|p\.t\.|current(ly)?|right now|today|this year|last year|last month|at the moment)\b",
+                           r"nuværende|p\.t\.|nu om dage|i disse dage|planlægger at|current(ly)?|right now|today|"
+                           r"this year|last year|last month|at the moment|these days|nowadays|planning to|plans to)\b",
                            re.I)
 
 
