@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable
 
-from .table_words import COLUMN_SYNONYMS, HYPHEN_JOIN_RE, LINK_RE, NO_CELL_RE, YEAR_RE, YES_CELL_RE
+from .table_words import COLUMN_SYNONYMS, HYPHEN_JOIN_RE, LINK_RE, NO_CELL_RE, YEAR_RE, YES_CELL_RE, has
 from .tables import Table
 from .text import fold
 
@@ -59,6 +59,17 @@ class PreparedTable:
     number_columns: tuple[int, ...]
     yes_no_columns: tuple[int, ...]
     asking: dict[int, frozenset[str]]        # columns asked for without their name ("Hvornår …" -> period)
+    _holding: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def rows_with(self, term: str, column: int | None = None) -> frozenset[int]:
+        """The rows holding the term (in one column, or in any but the key); remembered, as questions repeat words."""
+        found = self._holding.get((term, column))
+        if found is None:
+            cells = self.row_terms if column is None else [row[column] for row in self.cell_terms]
+            found = frozenset(i for i, terms in enumerate(cells) if has(term, terms))
+            if len(self._holding) < 50_000:
+                self._holding[(term, column)] = found
+        return found
 
     @classmethod
     def of(cls, table: Table, terms: Terms, generic: frozenset[str]) -> "PreparedTable":

@@ -114,14 +114,14 @@ def filter_values(prep: PreparedTable, q: TableQuestion, terms: Terms) -> list[s
     """The question's words that pick rows: values of the named columns, or of any column."""
     n = len(prep.table.rows)
     # Rows holding each word in the named columns, and the rows holding it anywhere: counted once.
-    in_named = {t: sum(any(has(t, prep.cell_terms[i][c]) for c in q.columns) for i in range(n)) for t in q.content}
+    in_named = {t: len(frozenset().union(*(prep.rows_with(t, c) for c in q.columns))) for t in q.content}
 
     def spread_of(t: str) -> int:   # rows holding the term (in the named columns, when the question names any)
         if in_named[t] or not q.columns:
-            return in_named[t] or sum(has(t, r) for r in prep.row_terms)
+            return in_named[t] or len(prep.rows_with(t))
         # Not in the named column: a value of another ("digitaliseringsprincipper med en flerårig periode"),
         # unless it is only the table's own subject ("strategy period").
-        return 0 if known(t, prep.section_terms) else sum(has(t, r) for r in prep.row_terms)
+        return 0 if known(t, prep.section_terms) else len(prep.rows_with(t))
     spread = {t: spread_of(t) for t in q.content}
     contrast = CONTRAST_RE.search(q.text)   # "… en digitaliseringspolitik rather than a strategy"
     excluded = set(terms(q.text[contrast.end():])) if contrast else set()

@@ -101,11 +101,12 @@ class TableSearch:
             rows = [i for i in rows if any(fold(c).strip() in quoted for c in table.rows[i])]
             values = []
         elif values:
-            where = [c for c in q.columns if any(has(v, prep.cell_terms[i][c]) for i in rows for v in values)]
+            where = [c for c in q.columns if any(prep.rows_with(v, c) for v in values)]
+            holding = {v: frozenset().union(*(prep.rows_with(v, c) for c in where)) if where else prep.rows_with(v)
+                       for v in values}
 
             def hits(i: int) -> int:
-                cells = [prep.cell_terms[i][c] for c in where] if where else [prep.row_terms[i]]
-                return sum(any(has(v, terms) for terms in cells) for v in values)
+                return sum(i in holding[v] for v in values)
             top = max(hits(i) for i in rows)
             # "skole, undervisning eller læring": any of them; otherwise the rows holding the most of them.
             either = len(values) > 1 and bool(OR_RE.search(q.text))
