@@ -124,6 +124,8 @@ def _leading_number(cell: str) -> float:
     return float(digits.group(1).replace(".", "")) if digits else float("nan")
 
 
+_COMPARED_WORD_RE = re.compile(r"\b(flere end|mere end|over|mindst|færre end|mindre end|under|højst|more than|"
+                               r"at least|fewer than|less than|at most)\s+(" + "|".join(NUMBER_WORDS) + r")\b", re.I)
 _UNITS = {"mio": 10**6, "mil": 10**6, "mia": 10**9, "bil": 10**9, "tus": 10**3, "tho": 10**3}
 
 
@@ -143,6 +145,8 @@ def number_filter(question: str, table: Table, prep: "PreparedTable", q_terms: s
     "fra 3 til 10 kommuner" (inclusive) and "kun mellem to kommuner" (exactly)."""
     kept, used = rows, False
     question = re.sub(r"\b(?:a|one|en|én|et)\s+(million|mio\.?)", r"1 \1", question, flags=re.I)   # "fewer than a million"
+    # "under fem kommuner": a number written as a word after a comparison.
+    question = _COMPARED_WORD_RE.sub(lambda m: f"{m.group(1)} {NUMBER_WORDS[m.group(2).lower()]}", question)
     for match in RANGE_RE.finditer(question):
         column = _noun_column(match.group(5), prep, terms)
         if column is not None:   # "mellem 200.000 og 1 mio. indbyggere"

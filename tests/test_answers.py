@@ -324,6 +324,8 @@ def test_superlatives_period_lengths_end_years_and_the_tables_own_subject(corpus
     large = ask("Hvor mange af de store samarbejder i oversigten dækker over 1 mio. indbyggere?")
     assert set(large.rows) == {"Brugerklubben SBSYS", "Den Digitale Hotline", "Den Digitale Landevej", "OS2"}
     assert large.short_answer.startswith("**4** samarbejder")
+    small = ask("Hvor mange samarbejder i oversigten har under fem kommuner?")   # a number written as a word
+    assert set(small.rows) == {"RISO", "Digitaliseringssamarbejde mellem Viborg og Silkeborg", "4K", "IT-Forsyningen"}
     # "bortset fra …" sets rows aside.
     other = ask("Hvilke kommuners dokumenter løber til 2025, bortset fra dem der hedder Digitaliseringsstrategi?")
     assert set(other.rows) == {"Horsens", "København", "Norddjurs", "Silkeborg"}
