@@ -7,8 +7,6 @@ from typing import Iterable
 
 _WORD_RE = re.compile(r"[^\W\d_]+")
 _CLAUSE_RE = re.compile(r"(?<=[.!?:])\s+|\n+|›|\|")
-# "odder.dk", "planstrategi_2019.pdf": an address or file name does not write a name in lowercase.
-_ADDRESS_RE = re.compile(r"\S+\.(?:dk|com|org|eu|pdf|aspx?|html?)\b\S*|https?://\S+", re.I)
 
 
 class Names:
@@ -18,18 +16,16 @@ class Names:
     a passage that never mentions it cannot answer, however close its wording.
     """
 
-    def __init__(self, texts: Iterable[str], listed: Iterable[str] = ()) -> None:
-        """`listed`: names a table lists (a municipality in the strategy mapping), capitalised or not in prose."""
+    def __init__(self, texts: Iterable[str]) -> None:
         capital, lower = Counter(), Counter()
         for text in texts:
-            for clause in _CLAUSE_RE.split(_ADDRESS_RE.sub(" ", text)):
+            for clause in _CLAUSE_RE.split(text):
                 for i, word in enumerate(_WORD_RE.findall(clause)):
                     if word[0].islower():
                         lower[word.lower()] += 1
                     elif i > 0:   # a capital at a clause's start says nothing
                         capital[word.lower()] += 1
-        self.words = frozenset(w for w, n in capital.items() if n >= 2 and not lower[w] and len(w) >= 3) | frozenset(
-            w.lower() for w in listed if _WORD_RE.fullmatch(w) and len(w) >= 3 and not lower[w.lower()])
+        self.words = frozenset(w for w, n in capital.items() if n >= 2 and not lower[w] and len(w) >= 3)
 
     def asked(self, question: str) -> frozenset[str]:
         """The corpus's names that the question writes capitalised (after its first word); "Aarhus'/Aarhus's" too."""

@@ -97,11 +97,8 @@ class HybridIndex:
         # Tables, search, coverage and the decline each ask for a question's glossary phrases: scan once.
         self._glossary_matches = lru_cache(maxsize=1024)(self._find_glossary)
         self._vectors_cache: np.ndarray | None = None
-        self._folded = [fold(c.context_text) for c in chunks]   # for finding a table row's name in the passages
-        self._folded_words = [frozenset(re.findall(r"[a-z0-9]+", text)) for text in self._folded]
-        self.tables = TableSearch(tables or [], self._analyzer.terms, lru_cache(maxsize=512)(self._prose_terms),
-                                  self._bm25.__contains__)
-        self._names = Names((c.context_text for c in chunks), self.tables.row_names())
+        self.tables = TableSearch(tables or [], self._analyzer.terms)
+        self._names = Names(c.context_text for c in chunks)
         rows, sentence_vectors = sentences or ([], np.zeros((0, embedder.dim), np.float32))
         self._sentence_vectors = sentence_vectors
         self._sentence_chunk = np.array([row["chunk"] for row in rows], dtype=np.int64)
@@ -155,15 +152,6 @@ class HybridIndex:
         total = len([t for t in dict.fromkeys(terms) if not t.isdigit()]) + len(translated_words & set(query.lower().split()))
         known += len(translated_words & set(query.lower().split()))
         return known / total if total else 0.0
-
-    def _prose_terms(self, name: str) -> frozenset[str]:
-        """The terms of the passages that mention the name ("Den Digitale Landevej"); search's own terms."""
-        words = fold(name).split()
-        pattern = re.compile(r"(?<![a-z0-9])" + r"[\s\-]*".join(map(re.escape, words)) + r"(?![a-z0-9])")
-        # Only passages holding the name's last word can hold the name: a set look-up before the pattern.
-        last = (re.findall(r"[a-z0-9]+", fold(name)) or [""])[-1]
-        return frozenset().union(*(self._term_sets[i] for i, text in enumerate(self._folded)
-                                   if (not last or last in self._folded_words[i]) and pattern.search(text)))
 
     def chunk(self, chunk_id: str) -> Chunk | None:
         return self._by_id.get(chunk_id)

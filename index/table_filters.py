@@ -126,12 +126,16 @@ def _leading_number(cell: str) -> float:
 
 _COMPARED_WORD_RE = re.compile(r"\b(flere end|mere end|over|mindst|færre end|mindre end|under|højst|more than|"
                                r"at least|fewer than|less than|at most)\s+(" + "|".join(NUMBER_WORDS) + r")\b", re.I)
-_UNITS = {"mio": 10**6, "mil": 10**6, "mia": 10**9, "bil": 10**9, "tus": 10**3, "tho": 10**3}
+_UNITS = (("milliard", 10**9), ("mia", 10**9), ("bil", 10**9), ("mio", 10**6), ("mil", 10**6), ("tus", 10**3),
+          ("tho", 10**3))
 
 
-def _amount(digits: str, unit: str | None) -> int:
-    """"200.000" -> 200000, "1" + "mio." -> 1000000."""
-    return int(re.sub(r"[.,]", "", digits)) * (_UNITS[unit.strip()[:3].lower()] if unit else 1)
+def _amount(digits: str, unit: str | None) -> float:
+    """"200.000" -> 200000, "1" + "mio." -> 1000000, "1,5" + "mio." -> 1500000."""
+    decimal = re.fullmatch(r"(\d+)[.,](\d{1,2})", digits)
+    value = float(f"{decimal.group(1)}.{decimal.group(2)}") if decimal else float(re.sub(r"[.,]", "", digits))
+    unit = (unit or "").strip().lower()
+    return value * next((size for prefix, size in _UNITS if unit.startswith(prefix)), 1)
 
 
 def _noun_column(noun: str, prep: "PreparedTable", terms: Callable[[str], list[str]]) -> int | None:
@@ -150,7 +154,9 @@ def number_filter(question: str, table: Table, prep: "PreparedTable", q_terms: s
     for match in RANGE_RE.finditer(question):
         column = _noun_column(match.group(5), prep, terms)
         if column is not None:   # "mellem 200.000 og 1 mio. indbyggere"
-            low, high = sorted((_amount(match.group(1), match.group(2)), _amount(match.group(3), match.group(4))))
+            # "mellem 1 og 2 millioner": a small first number shares the second's unit.
+            first_unit = match.group(2) or (match.group(4) if float(re.sub(r"[.,]", "", match.group(1))) < 1000 else None)
+            low, high = sorted((_amount(match.group(1), first_unit), _amount(match.group(3), match.group(4))))
             kept = [i for i in kept if low <= _leading_number(table.rows[i][column]) <= high]
             used = True
     for match in EXACT_RE.finditer(question):

@@ -8,7 +8,8 @@ from typing import Collection, Sequence
 from .table_filters import states_period_or_number
 from .table_prep import PreparedTable, Terms, cell_terms
 from .table_words import (ALL_RE, ALTERNATIVES_RE, CONTRAST_RE, COUNT_RE, EXCEPT_RE, EXPLAIN_RE, GENERIC_WORDS,
-                          HYPHEN_JOIN_RE, LIST_RE, NAME_RE, NEGATION_RE, YES_NO_RE, has, known, subject_words)
+                          HYPHEN_JOIN_RE, LIST_RE, NAME_RE, NEGATION_RE, SUPERLATIVE_WORDS, YES_NO_RE, has, known,
+                          subject_words)
 from .text import fold
 
 
@@ -45,6 +46,9 @@ def _modifier(word: str, vocabulary: frozenset[str], terms: Terms) -> str:
     return match.group(1)
 
 
+_ASIDE_CLAUSE_RE = re.compile(rf"(?:{EXCEPT_RE.pattern})[^,;:?!–]*", re.I)
+
+
 def read_question(prep: PreparedTable, question: str, terms: Terms, generic: frozenset[str],
                   extra_terms: Sequence[str] = (), translated: Collection[str] = ()) -> TableQuestion:
     """The question in the table's words: what it names, counts or lists, and which of its words may filter."""
@@ -62,7 +66,8 @@ def read_question(prep: PreparedTable, question: str, terms: Terms, generic: fro
     # What is listed ("Hvilke samarbejder …"), unless it is a value itself ("Which of the foreninger …").
     subjects = frozenset(t for t in terms(" ".join(subject_words(question))) if t not in prep.whole_cells)
     count = bool(COUNT_RE.search(question))
-    folded = fold(question)
+    # A row named only to be set aside ("…, bortset fra Herning?") is not the row asked about.
+    folded = fold(_ASIDE_CLAUSE_RE.sub(" ", question))
     written = set(re.findall(r"[^\W\d_]+", folded))
     key_rows = tuple(i for i, p in enumerate(prep.patterns)
                      if p.search(folded) or (prep.key_names[i] and prep.key_names[i] <= written))
@@ -71,7 +76,8 @@ def read_question(prep: PreparedTable, question: str, terms: Terms, generic: fro
     # A compound of generic words is generic ("dokumentform").
     composed = {ts[0] for w in re.findall(r"[^\W\d_]+", question) if len(ts := terms(w)) > 1
                 and all(t in generic for t in ts[1:])}
-    content = tuple(t for t in q_terms if t not in generic and t not in key_terms and t not in subjects
+    framing = generic | (frozenset(terms(" ".join(SUPERLATIVE_WORDS))) if prep.year_columns else frozenset())
+    content = tuple(t for t in q_terms if t not in framing and t not in key_terms and t not in subjects
                     and not t.endswith("tabel") and t not in composed)
     named = any(known(t, prep.label_terms) for t in q_terms if len(t) >= 4)
     # A column the question names; "Hvilke kommuner …" does not ask for the column "Antal kommuner".
@@ -148,25 +154,19 @@ def filter_values(prep: PreparedTable, q: TableQuestion, terms: Terms) -> list[s
 
 
 
-def unframed_words(prep: PreparedTable, q: TableQuestion, generic: frozenset[str], extra_terms: Sequence[str],
-                   translated: Collection[str]) -> list[str]:
-    """The question's words that are neither the table's own framing nor the named row's cells: what else it asks."""
+def asked_columns(prep: PreparedTable, q: TableQuestion, generic: frozenset[str], extra_terms: Sequence[str],
+                  translated: Collection[str]) -> list[int]:
+    """Columns asked for without their name ("Hvornår udløber …" -> the period), in the question's order."""
+    asked = [i for i, words in prep.asking.items() if words & set(q.terms)]
+    # Only when nothing else is asked: "Hvilke typer brugere …" and "hvor mange temaer …" ask about
+    # something the row does not hold.
     synonyms = frozenset().union(*prep.asking.values())
     framing = prep.section_terms | prep.header_terms | synonyms
     # Danish words of the question's English framing ("strategic document on digitalisation") do not count,
     # nor the row's own form ("Jammerbugts planstrategi").
-    return [t for t in q.content + tuple(t for t in q.subjects if t not in generic)
-            if not known(t, framing) and t not in extra_terms and t not in translated
-            and not any(has(t, prep.row_terms[i]) for i in q.key_rows)]
-
-
-def asked_columns(prep: PreparedTable, q: TableQuestion, generic: frozenset[str], extra_terms: Sequence[str],
-                  translated: Collection[str], strict: bool = True) -> list[int]:
-    """Columns asked for without their name ("Hvornår udløber …" -> the period), in the question's order;
-    `strict`: only when nothing else is asked ("Hvilke typer brugere …" and "hvor mange temaer …" ask about
-    something the row does not hold)."""
-    asked = [i for i, words in prep.asking.items() if words & set(q.terms)]
-    if strict and unframed_words(prep, q, generic, extra_terms, translated):
+    if any(not known(t, framing) for t in q.content + tuple(t for t in q.subjects if t not in generic)
+           if t not in extra_terms and t not in translated
+           and not any(has(t, prep.row_terms[i]) for i in q.key_rows)):
         return []
     # In the order the question asks: "Hvilken periode dækker Billunds strategi?" wants the period first.
     position = {t: i for i, t in reversed(list(enumerate(q.terms)))}

@@ -8,11 +8,11 @@ from typing import Callable, Collection, Sequence
 
 from .table_filters import number_filter, period_filter
 from .table_prep import PreparedTable, key_column
-from .table_question import (TableQuestion, asked_columns, excluded_words, filter_values, read_question,
-                             unframed_words)
+from .table_question import TableQuestion, asked_columns, excluded_words, filter_values, read_question
 from .table_words import (BARE_EXAMPLE_RE, COUNT_RE, EXAMPLE_RE, EXPIRED_RE, GENERIC_WORDS, LIST_RE, NAME_RE,
                           NEGATION_RE, NO_CELL_RE, OR_RE, OTHER_RE, QUOTED_RE, SECOND_QUESTION_RE, YEAR_RE, YES_CELL_RE, YES_NO_RE, has,
                           known)
+from .sentences import split_sentences
 from .tables import Table
 from .text import fold
 
@@ -42,24 +42,14 @@ def _empty(cell: str) -> bool:
 
 
 class TableSearch:
-    def __init__(self, tables: Sequence[Table], terms: Callable[[str], list[str]],
-                 prose: Callable[[str], frozenset[str]] = lambda name: frozenset(),
-                 in_corpus: Callable[[str], bool] = lambda term: True) -> None:
-        """`prose(name)`: the terms of the passages (outside tables) that mention a row's name;
-        `in_corpus(term)`: whether the material uses the term at all."""
+    def __init__(self, tables: Sequence[Table], terms: Callable[[str], list[str]]) -> None:
         self.tables = list(tables)
-        self._prose, self._in_corpus = prose, in_corpus
-        self._weak = frozenset(terms("strategi strategier strategy strategies"))
         cached = lru_cache(maxsize=20_000)(lambda text: tuple(terms(text)))
         # Each table asks for the same words of a question: analyse them once.
         self._terms: Callable[[str], list[str]] = lambda text: list(cached(text))
         self._generic = frozenset(terms(" ".join(GENERIC_WORDS)))
         self._prepared = [PreparedTable.of(t, self._terms, self._generic) for t in self.tables]
         self._any_key = re.compile("|".join(p.pattern for prep in self._prepared for p in prep.patterns) or "(?!)")
-
-    def row_names(self) -> list[str]:
-        """Every table row's name (key cell): "Kalundborg", "OS2", "§ 60"."""
-        return [row[prep.key] for prep in self._prepared for row in prep.table.rows]
 
     def match(self, question: str, extra_terms: Sequence[str] = (),
               translated: Collection[str] = ()) -> TableMatch | None:
@@ -69,7 +59,7 @@ class TableSearch:
         """
         best: tuple[float, TableMatch] | None = None
         # "Vi overvejer at skrive principper. Hvilke kommuner har principper …?": the question is the last sentence.
-        question = re.split(r"(?<=[.!])\s+(?=[A-ZÆØÅ])", question.strip())[-1]
+        question = (split_sentences(question.strip()) or [question])[-1]   # "bl.a.", "f.eks." do not end one
         question = BARE_EXAMPLE_RE.sub("", EXAMPLE_RE.sub("", question))
         if EXPIRED_RE.search(question) and not YEAR_RE.search(question):
             return None
@@ -113,7 +103,8 @@ class TableSearch:
             rows = [i for i in rows if top and (hits(i) > 0 if either else hits(i) == top)]
         # "udover dem der hedder Digitaliseringsstrategi": the rows holding a word set aside are left out.
         aside = [t for t in excluded_words(q, self._terms, self._generic) if known(t, prep.vocabulary)]
-        kept = [i for i in rows if not any(has(t, prep.row_terms[i]) for t in aside)]
+        kept = [i for i in rows if not any(has(t, prep.row_terms[i]) or has(t, prep.cell_terms[i][prep.key])
+                                           for t in aside)]
         rows, set_aside = kept, len(kept) < len(rows)
         rows, years = period_filter(q.text, table, prep, rows, bool(q.key_rows))
         rows, numbers = number_filter(q.text, table, prep, set(q.terms), self._terms, rows)
@@ -140,20 +131,6 @@ class TableSearch:
         return _Selection(tuple(rows), tuple(values),
                           bool(quoted or values or years or numbers or q.blank or linked or set_aside))
 
-    def _framing_only(self, prep: PreparedTable, q: TableQuestion, allowed: int, unexplained: set[str]) -> bool:
-        """Are the words the table does not hold only framing around a row's attribute? Not when the passages
-        about the row use them ("Hvad bidrager kommunerne med økonomisk i Den Digitale Landevej?" is about the
-        case), when the material never uses them (an English word the glossary lacks), when one follows the
-        attribute's word ("Hvilke typer brugere …" asks about users), or when a second question follows."""
-        if q.explain or SECOND_QUESTION_RE.search(q.text) or len(unexplained) > allowed + 3:
-            return False
-        prose = self._prose(prep.table.rows[q.key_rows[0]][prep.key])
-        if any(known(t, prose) or not self._in_corpus(t) for t in unexplained):
-            return False
-        words = [self._terms(w)[:1] for w in re.findall(r"[^\W\d_]+", q.text)]
-        synonyms = frozenset().union(*prep.asking.values(), *prep.column_terms)
-        return not any(a and a[0] in synonyms and b and b[0] in unexplained for a, b in zip(words, words[1:]))
-
     def _decide(self, prep: PreparedTable, q: TableQuestion, s: _Selection, extra_terms: Sequence[str],
                 translated: Collection[str]) -> tuple[float, TableMatch] | None:
         """Which answer the table gives (one row, a name it lacks, a list or a count) and how sure: or none."""
@@ -169,14 +146,6 @@ class TableSearch:
             # Naming the table, a row and a column is a look-up however the question is framed ("Vi vil lave en
             # forening – skal vi regne med et sekretariat, ifølge tabellen over modeller?").
             lookup = q.named and q.columns and not q.explain
-            # One named row and an attribute asked for ("kører herning stadig på den gamle strategi? hvilke år
-            # dækker den"): a few framing words the table does not hold do not make it a prose question.
-            attribute = q.columns or asked_columns(prep, q, self._generic, extra_terms, translated, strict=False)
-            # "strategi" names the row's form but asks nothing ("Hvad siger Kalundborgs strategi om …?").
-            strong = q.columns or set(q.terms) & (frozenset().union(*prep.asking.values()) - self._weak)
-            if len(q.key_rows) == 1 and attribute and strong and self._framing_only(prep, q, allowed, set(q.unexplained) | set(
-                    unframed_words(prep, q, self._generic, extra_terms, translated))):
-                lookup, asked = True, asked or [i for i in attribute if i not in q.columns]
             if (len(q.unexplained) > allowed and not lookup) or not (q.columns or asked or (q.yes_no and s.filtered)
                                                                      or q.named) or (q.explain and not q.columns):
                 return None
@@ -196,8 +165,8 @@ class TableSearch:
                 # Two tables may both lack the name: the one whose own words the question uses is meant.
                 fit = sum(known(t, prep.section_terms | prep.header_terms) for t in q.content)
                 return 4 + fit / (len(q.content) + 1), TableMatch(table, (), "absent", key, shown, False, tuple(names))
-        if not (q.count or q.listing) or len(q.unexplained) > allowed:
-            return None
+        if not (q.count or q.listing) or len(q.unexplained) > allowed or SECOND_QUESTION_RE.search(q.text):
+            return None   # "…, og hvilke har de nyeste?": a second question the list does not answer
         if not s.filtered and not (q.named and (q.count or q.every)):
             return None
         if not s.rows or (s.filtered and len(s.rows) == n and not q.columns):

@@ -35,8 +35,10 @@ YEAR_CONDITIONS = (
 # "startede i 2016 eller tidligere": the condition's year is a bound, not the value.
 OR_EARLIER_RE = re.compile(r"^\s*,?\s*(?:eller|or)\s+(?:tidligere|før|earlier|before|sooner)\b", re.I)
 OR_LATER_RE = re.compile(r"^\s*,?\s*(?:eller|or)\s+(?:senere|efter|nyere|later|after|newer|more recent)\b", re.I)
-MORE_RE = re.compile(r"\b(flere end|mere end|over|mindst|more than|at least)\s+(\d+(?:[.,]\d{3})*)(?![\d])", re.I)
-FEWER_RE = re.compile(r"\b(færre end|mindre end|under|højst|fewer than|less than|at most)\s+(\d+(?:[.,]\d{3})*)(?![\d])", re.I)
+# A number with thousands separators, or a decimal before a unit ("1,5 mio.").
+_NUMBER = r"(\d+(?:[.,]\d{3})*(?:[.,]\d{1,2}(?=\s*(?:mio|mil|mia|bil|tus|tho)))?)"
+MORE_RE = re.compile(rf"\b(flere end|mere end|over|mindst|more than|at least)\s+{_NUMBER}(?![\d])", re.I)
+FEWER_RE = re.compile(rf"\b(færre end|mindre end|under|højst|fewer than|less than|at most)\s+{_NUMBER}(?![\d])", re.I)
 QUOTED_RE = re.compile(r"['\"‘’“”«»]([^'\"‘’“”«»]{3,60})['\"‘’“”«»]")
 ALL_RE = re.compile(r"\b(i alt|in total|alle|all|samlet)\b", re.I)
 NAME_RE = re.compile(r"(?<!^)(?<![.?!]\s)\b([A-ZÆØÅ][a-zæøå]+(?:-[A-ZÆØÅ][a-zæøå]+)?)\b")
@@ -52,6 +54,9 @@ EXPIRED_RE = re.compile(r"\b(udløbe[tn]e?|udløbne|forældede?|expired|outdated
 # "Har Solrød en strategi, og hvad styrer de efter i stedet?" asks more than a row can say.
 SECOND_QUESTION_RE = re.compile(r",?\s(?:og|and|or|eller)\s+(?:hvad|hvordan|hvorfor|hvem|hvilke\w*|what|how|why|who|which)\b", re.I)
 # "en strategi, der kun gælder for ét år": a period of one year.
+# The words of a superlative on a period: framing in a table with years only ("de ældste borgere" is a value).
+SUPERLATIVE_WORDS = frozenset("""tidligst senest først sidst længst earliest latest furthest longest first last future
+fremtiden nyeste ældste tidligste newest oldest recent""".split())
 # "dækker blot to kalenderår": a period of two years.
 TWO_YEAR_RE = re.compile(r"\b(to (?:kalender)?år|toårig\w*|two(?:[- ]calendar)?[- ]years?|two-year)\b", re.I)
 SINGLE_YEAR_RE = re.compile(r"\b(ét år|et enkelt år|ét enkelt år|kun et år|etårig\w*|one year|a single year|single-year)\b", re.I)
@@ -71,7 +76,7 @@ MULTI_YEAR_RE = re.compile(r"\b(flerårig\w*|(?:over )?flere år|multi-?year|sev
 BARE_EXAMPLE_RE = re.compile(r"[,;]?\s*\b(?:fx|f\.\s?eks\.|e\.\s?g\.|for example|for eksempel|eksempelvis|such as)\s*,?\s*"
                              r"(?:19|20)\d\d\s*[-–]\s*(?:19|20)\d\d\b", re.I)
 # "fra 3 til 10 kommuner", "between 3 and 10": a range of the column the noun names.
-_AMOUNT = r"(\d+(?:[.,]\d{3})*)\s*((?:mio|million|mia|milliard|billion|tusind|thousand)\w*\.?)?"
+_AMOUNT = _NUMBER + r"\s*((?:mio|million|mia|milliard|billion|tusind|thousand)\w*\.?)?"
 RANGE_RE = re.compile(rf"\b(?:fra|from|mellem|between)\s+{_AMOUNT}\s+(?:til|to|og|and)\s+{_AMOUNT}\s+(\w+)", re.I)
 NUMBER_WORDS = {"to": 2, "tre": 3, "fire": 4, "fem": 5, "seks": 6, "syv": 7, "otte": 8, "ni": 9, "ti": 10,
                 "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
@@ -104,8 +109,7 @@ actual actually something else its it or called se giver gives sat gang igangsat
 exactly ending ended started starting began begins beginning covering take takes part participate participates
 participating involved tager tage sig deltager deltage varetager bygger bygget baseret based built between among mellem blandt
 tidligere senere nyere earlier later sooner newer recent ends expires expire ran run runs out include includes
-included well fik får få fået got get gets whose hvis hvilket så del fewer less more tidligst senest først sidst længst
-earliest latest furthest longest first last future fremtiden nyeste ældste tidligste newest oldest recent
+included well fik får få fået got get gets whose hvis hvilket så del fewer less more
 looking look into onto bortset undtagen udover except apart besides blot kun store stor større største small large big kalenderår calendar
 tre fire fem seks syv otte ni ti""".split())
 

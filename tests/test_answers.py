@@ -292,10 +292,7 @@ def test_names_ranges_bounds_and_framed_look_ups(corpus_index):
 
 def test_natural_framing_around_a_table_question(corpus_index):
     ask = Answerer(corpus_index).ask
-    # One named row and an attribute asked for: framing words the table lacks do not send it to prose ...
-    odder = ask("Odder har vist en strategi – hvilke år dækker den?")
-    assert odder.rows == ("Odder",) and "2021-2025" in odder.short_answer
-    # ... unless the passages about the row use them, or they name what is asked about.
+    # A named row with words the table lacks is a prose question: about the case, or about what else is asked.
     assert corpus_index.match_table("Hvad bidrager kommunerne og regionen med økonomisk i Den Digitale Landevej?") is None
     assert corpus_index.match_table("Hvilke typer brugere har Brugerklubben SBSYS?") is None
     started = ask("Hvilke kommuner fik en digitaliseringsstrategi, der startede i 2019?")
@@ -324,6 +321,15 @@ def test_superlatives_period_lengths_end_years_and_the_tables_own_subject(corpus
     large = ask("Hvor mange af de store samarbejder i oversigten dækker over 1 mio. indbyggere?")
     assert set(large.rows) == {"Brugerklubben SBSYS", "Den Digitale Hotline", "Den Digitale Landevej", "OS2"}
     assert large.short_answer.startswith("**4** samarbejder")
+    # Rows set aside by name; a unit shared across a range; a decimal before a unit.
+    assert "Herning" not in ask("Hvilke kommuner har en digitaliseringsstrategi, bortset fra Herning?").rows
+    assert set(ask("Hvilke samarbejder i oversigten har mellem 1 og 2 millioner indbyggere?").rows) == {
+        "Den Digitale Hotline", "Den Digitale Landevej"}
+    assert set(ask("Hvilke samarbejder i oversigten har mere end 1,5 mio. indbyggere?").rows) == {
+        "Brugerklubben SBSYS", "Den Digitale Hotline", "OS2"}
+    # A superlative's word frames only a table with years; a second question is the prose's.
+    assert corpus_index.match_table("Hvilke samarbejder i oversigten har en strategi for de ældste borgere?") is None
+    assert corpus_index.match_table("Hvilke kommuner har digitaliseringsprincipper, og hvilke har de nyeste?") is None
     small = ask("Hvor mange samarbejder i oversigten har under fem kommuner?")   # a number written as a word
     assert set(small.rows) == {"RISO", "Digitaliseringssamarbejde mellem Viborg og Silkeborg", "4K", "IT-Forsyningen"}
     # "bortset fra …" sets rows aside.
@@ -390,22 +396,11 @@ def test_names_are_the_words_the_corpus_always_capitalises_and_a_passage_must_ho
     assert names.asked("Aarhus: hvad gør de?") == set()   # a first word is capitalised anyway
     assert Names.held(frozenset({"aarhus"}), "Sjællands budget fordeles pr. indbygger.") == 0
     assert Names.held(frozenset({"aarhus"}), "I Aarhus Kommune ...") == 1
-    # A table's row names are names too, though prose never writes them ("Kalundborg" only in the mapping).
-    listed = Names(["Det gør man i Aarhus. Man siger det i Aarhus."], listed=["Kalundborg", "§ 60", "4K"])
-    assert listed.words == {"aarhus", "kalundborg"}
-    assert listed.asked("Hvad siger Kalundborgs strategi om selvbetjening?") == {"kalundborg"}
-    # An address or file name ("odder.dk") does not write the name in lowercase.
-    linked = Names(["Strategien ligger på odder.dk og i odder_strategi.pdf."], listed=["Odder"])
-    assert linked.words == {"odder"}
 
 
 def test_a_question_naming_a_municipality_is_declined_when_the_answering_passage_never_mentions_it(corpus_index):
     answer = Answerer(corpus_index).ask("Hvor stort er Aarhus Kommunes budget til digitalisering i 2025?")
     assert not answer.answered or "aarhus" in (answer.hits[0].title + answer.hits[0].section + answer.hits[0].text).lower()
-    # Kalundborg stands only in the strategy mapping: a question about its strategy's content is not the table's,
-    # and no passage about Kalundborg answers it.
-    content = Answerer(corpus_index).ask("Hvad siger Kalundborgs strategi om selvbetjening?")
-    assert content.rows == () and (not content.answered or "kalundborg" in content.hits[0].text.lower())
 
 
 def test_a_sentence_that_echoes_the_question_does_not_beat_a_closer_answer_by_its_words():
@@ -426,16 +421,12 @@ def test_a_sentence_that_echoes_the_question_does_not_beat_a_closer_answer_by_it
     ("How do I set up a shared mailbox?", True),
     ("Skriv en projektplan for os til udrulning af tablets.", True),
     ("Can you write a job ad for an IT architect?", True),
-    ("Kan du skrive et kommissorium til vores nye styregruppe?", True),
-    ("Vil du lige hjælpe os med at formulere en it-politik?", True),
     ("Hvordan finansierer andre kommuner deres innovationspuljer?", False),
     ("Hvordan kan vi organisere gevinstrealisering, så den lykkes?", False),
     ("Lavede Esbjerg om på politikken, da de reviderede den?", False),
     ("Hvem er it-chef i Favrskov Kommune lige nu?", True),
     ("Who is the current CEO of KMD?", True),
     ("How many calls did the hotline take last year?", True),
-    ("Who runs the secretariat these days?", True),
-    ("Is Skive planning to publish a new strategy soon?", True),
     ("Hvad har § 60-selskaber indtil nu været brugt til?", False),
 ])
 def test_personal_how_tos_and_writing_requests_are_outside_the_material(question, outside):
