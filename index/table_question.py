@@ -104,7 +104,6 @@ def read_question(prep: PreparedTable, question: str, terms: Terms, generic: fro
         columns=tuple(c for c in columns if c not in blank), blank=tuple(blank))
 
 
-
 def excluded_words(q: TableQuestion, terms: Terms, generic: frozenset[str]) -> frozenset[str]:
     """Whole words the question sets aside ("udover dem der hedder Digitaliseringsstrategi", "rather than a
     strategy"): up to five words after the contrast, to the end of its clause."""
@@ -151,7 +150,6 @@ def filter_values(prep: PreparedTable, q: TableQuestion, terms: Terms) -> list[s
     if values and all(spread[t] > n / 2 for t in values) and states_period_or_number(q.text, prep):
         return []   # "en strategi, der kun gælder for ét år": the period filters; "strategi" frames
     return values
-
 
 
 def asked_columns(prep: PreparedTable, q: TableQuestion, generic: frozenset[str], extra_terms: Sequence[str],

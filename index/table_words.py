@@ -119,7 +119,7 @@ COLUMN_SYNONYMS = {
     "periode": """hvornår when udløber udløb udløbet slutter ender ends expire expires starter begynder gælder
                   valid år årene years årstal løber runs periode period""",
     "form": """slags type kind form hedder kaldes called name navn strategi strategy""",
-    "ledelse": """leder ledes ledet styrer styres lead leads led governs governed""",
+    "ledelse": """leder ledes ledet styrer styres lead leads governs governed""",
 }
 
 
