@@ -144,10 +144,11 @@ def _noun_column(noun: str, prep: "PreparedTable", terms: Callable[[str], list[s
 
 
 def number_filter(question: str, table: Table, prep: "PreparedTable", q_terms: set[str], terms: Callable[[str], list[str]],
-                   rows: list[int]) -> tuple[list[int], bool]:
+                   rows: list[int]) -> tuple[list[int], frozenset[int]]:
     """"flere end 10 kommuner": compare the leading number of the column the noun names; also
-    "fra 3 til 10 kommuner" (inclusive) and "kun mellem to kommuner" (exactly)."""
-    kept, used = rows, False
+    "fra 3 til 10 kommuner" (inclusive) and "kun mellem to kommuner" (exactly). Returns the rows kept
+    and the columns compared (shown in the answer)."""
+    kept, used = rows, set()
     question = re.sub(r"\b(?:a|one|en|én|et)\s+(million|mio\.?)", r"1 \1", question, flags=re.I)   # "fewer than a million"
     # "under fem kommuner": a number written as a word after a comparison.
     question = _COMPARED_WORD_RE.sub(lambda m: f"{m.group(1)} {NUMBER_WORDS[m.group(2).lower()]}", question)
@@ -158,15 +159,15 @@ def number_filter(question: str, table: Table, prep: "PreparedTable", q_terms: s
             first_unit = match.group(2) or (match.group(4) if float(re.sub(r"[.,]", "", match.group(1))) < 1000 else None)
             low, high = sorted((_amount(match.group(1), first_unit), _amount(match.group(3), match.group(4))))
             kept = [i for i in kept if low <= _leading_number(table.rows[i][column]) <= high]
-            used = True
+            used.add(column)
     for match in EXACT_RE.finditer(question):
         column = _noun_column(match.group(2), prep, terms)
         if column is not None:
             value = NUMBER_WORDS.get(match.group(1).lower()) or int(match.group(1))
             kept = [i for i in kept if _leading_number(table.rows[i][column]) == value]
-            used = True
+            used.add(column)
     if used:
-        return kept, used
+        return kept, frozenset(used)
     for pattern, more in ((MORE_RE, True), (FEWER_RE, False)):
         for match in pattern.finditer(question):
             end = match.end()
@@ -180,8 +181,8 @@ def number_filter(question: str, table: Table, prep: "PreparedTable", q_terms: s
                        or [i for i in prep.number_columns if prep.column_terms[i] & q_terms])
             if not columns:
                 continue
-            used = True
             column = columns[0]
+            used.add(column)
             kept = [i for i in kept if (_leading_number(table.rows[i][column]) > limit if more
                                         else _leading_number(table.rows[i][column]) < limit)]
-    return kept, used
+    return kept, frozenset(used)

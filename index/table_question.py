@@ -85,7 +85,9 @@ def read_question(prep: PreparedTable, question: str, terms: Terms, generic: fro
     english = set(terms(" ".join(translated))) - set(extra_terms)
     columns = [i for i, terms in enumerate(prep.column_terms)
                if i != key and any(t in terms for t in q_terms if t not in key_terms and t not in english and (
-                   count or t not in subjects or i not in prep.number_columns))]
+                   # A number column ("Antal kommuner") by a generic word only when a count is asked:
+                   # "What does OS2 membership cost a municipality?" does not ask how many.
+                   count or i not in prep.number_columns or (t not in subjects and t not in generic)))]
     # "… but no link", "uden link": the negation belongs to a column the question names right after it.
     blank = [c for c in columns for m in NEGATION_RE.finditer(question)   # "hverken med link eller periode"
              if set(terms(" ".join(question[m.end():].split()[:4]))) & prep.column_terms[c]]

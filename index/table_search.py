@@ -35,6 +35,7 @@ class _Selection:
     rows: tuple[int, ...]
     values: tuple[str, ...]
     filtered: bool                # some condition chose the rows
+    compared: frozenset[int] = frozenset()   # number columns a condition compared ("flere end 10 kommuner")
 
 
 def _empty(cell: str) -> bool:
@@ -129,14 +130,14 @@ class TableSearch:
         elif negated and (values or quoted):
             return None   # "har ikke en strategi": the complement is no exact answer; the prose says it
         return _Selection(tuple(rows), tuple(values),
-                          bool(quoted or values or years or numbers or q.blank or linked or set_aside))
+                          bool(quoted or values or years or numbers or q.blank or linked or set_aside), numbers)
 
     def _decide(self, prep: PreparedTable, q: TableQuestion, s: _Selection, extra_terms: Sequence[str],
                 translated: Collection[str]) -> tuple[float, TableMatch] | None:
         """Which answer the table gives (one row, a name it lacks, a list or a count) and how sure: or none."""
         table, key, n = prep.table, prep.key, len(prep.table.rows)
         shown = tuple(sorted({i for i in range(len(table.header)) if i != key and i not in prep.links and (
-            i in prep.year_columns or i in q.columns
+            i in prep.year_columns or i in q.columns or i in s.compared
             or any(has(v, prep.cell_terms[r][i]) for r in s.rows for v in s.values))}))
         everything = tuple(i for i in range(len(table.header)) if i != key)
         allowed = 1 if q.named else 0   # a question that names the table may word things its own way

@@ -433,6 +433,16 @@ def test_personal_how_tos_and_writing_requests_are_outside_the_material(question
     assert outside_the_material(question) is outside
 
 
+def test_a_question_for_an_amount_needs_a_source_that_states_one(corpus_index):
+    from bot.answering.scope import amount_missing
+    assert amount_missing("Hvad koster det at være med i foreningen?", ["Budgettet fordeles pr. indbygger."])
+    assert not amount_missing("Hvad koster det at være med i OS2?", ["OS2 finansieres via et kontingent (8.000 kr. halvårligt)."])
+    assert not amount_missing("How much money is in the pool?", ["Puljen er på 800.000 kr om året."])
+    assert not amount_missing("Hvordan fordeles udgifterne?", ["Budgettet fordeles pr. indbygger."])
+    # "a municipality" does not ask for the column "Antal kommuner": not the OS2 row's count.
+    assert corpus_index.match_table("What does OS2 membership cost a municipality?") is None
+
+
 def test_a_lone_letter_from_an_apostrophe_is_no_evidence():
     """"What's" leaves the term "s"; a passage holding it does not answer the question."""
     asked = {"s": 2.9, "weath": 0.0, "copenhag": 0.0}

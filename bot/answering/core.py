@@ -12,7 +12,7 @@ from index.search import Hit, QueryError
 from index.table_search import TableMatch
 
 from .evidence import passage_coverage
-from .scope import outside_the_material
+from .scope import amount_missing, outside_the_material
 from .short import Scored, SentenceWeights, compose, score_sentences
 from .tables import table_hit, table_short_answer
 
@@ -132,6 +132,8 @@ class Answerer:
             # The passage that holds the answering sentence is the first source.
             hits = [hits[best_index]] + hits[:best_index] + hits[best_index + 1:]
         relevant = tuple(h for i, h in enumerate(hits) if i == 0 or self.is_relevant(h, coverage))
+        if amount_missing(question, (h.text for h in relevant)):   # "Hvad koster …?" and no source states an amount
+            return Answer(question, False, hits=tuple(hits), reason="no-match")
         return Answer(question, True, short or hits[0].text.strip(), relevant, related=self._related(relevant))
 
     def answers(self, question: str, best: Hit, sentence_dense: float, coverage: float) -> bool:

@@ -1,7 +1,9 @@
-"""Requests of a kind KL's publications never answer: a personal IT how-to, a text to write, a current fact."""
+"""Requests of a kind KL's publications never answer (a personal IT how-to, a text to write, a current fact),
+and a question for an amount that no source states."""
 from __future__ import annotations
 
 import re
+from typing import Iterable
 
 # "Hvordan nulstiller jeg min kode?", "How do I share my calendar?": the material is about how a
 # municipality organises, steers and funds digitalisation, never one person's steps in a tool.
@@ -20,3 +22,15 @@ _CURRENT_FACT = re.compile(r"\b(i dag|lige nu|i år|i fjor|sidste år|sidste må
 def outside_the_material(question: str) -> bool:
     """True for a request the material is not written to answer; it needs far stronger evidence."""
     return any(p.search(question) for p in (_PERSONAL_HOW_TO, _WRITE_FOR_US, _CURRENT_FACT))
+
+
+# "Hvad koster …?", "How much does … cost?": answered only by a source that states an amount.
+_ASKS_AMOUNT = re.compile(r"\b(hvad (koster|kostede|betaler|betalte)|hvor meget (koster|kostede|betaler|betalte)"
+                          r"|hvor mange (penge|kroner)|how much (does|do|did|is|money)|what does\b[^?]{0,60}\bcost"
+                          r"|what is the (price|cost|fee))\b", re.I)
+_AMOUNT = re.compile(r"\d[\d.,]*\s*(kr\b|kr\.|kroner|mio|mia|million|billion|%|pct|procent|dkk)|\b(kr\.?|dkk)\s*\d", re.I)
+
+
+def amount_missing(question: str, sources: Iterable[str]) -> bool:
+    """True when the question asks what something costs and none of the sources names an amount."""
+    return bool(_ASKS_AMOUNT.search(question)) and not any(_AMOUNT.search(text) for text in sources)
