@@ -46,7 +46,13 @@ def _modifier(word: str, vocabulary: frozenset[str], terms: Terms) -> str:
     return match.group(1)
 
 
+_CLAUSE_END_RE = re.compile(r"[,;:?!–]| - ")
 _ASIDE_CLAUSE_RE = re.compile(rf"(?:{EXCEPT_RE.pattern})[^,;:?!–]*", re.I)
+
+
+def _clause_after(text: str, start: int) -> str:
+    """The rest of the clause from `start`: up to a comma, a colon, a question mark or a dash."""
+    return _CLAUSE_END_RE.split(text[start:])[0]
 
 
 def read_question(prep: PreparedTable, question: str, terms: Terms, generic: frozenset[str],
@@ -112,7 +118,7 @@ def excluded_words(q: TableQuestion, terms: Terms, generic: frozenset[str]) -> f
     found = set()
     for pattern in (EXCEPT_RE, CONTRAST_RE):
         for m in pattern.finditer(q.text):
-            clause = re.split(r"[,;:?!–]| - ", q.text[m.end():])[0].split()[:5]
+            clause = _clause_after(q.text, m.end()).split()[:5]
             found |= {ts[0] for w in clause if (ts := terms(w)) and ts[0] not in generic}
     return frozenset(found)
 
@@ -132,7 +138,7 @@ def filter_values(prep: PreparedTable, q: TableQuestion, terms: Terms) -> list[s
     spread = {t: spread_of(t) for t in q.content}
     contrast = CONTRAST_RE.search(q.text)   # "… en digitaliseringspolitik rather than a strategy"
     excluded = set(terms(q.text[contrast.end():])) if contrast else set()
-    excluded |= {t for m in EXCEPT_RE.finditer(q.text) for t in terms(re.split(r"[,;:?!–]| - ", q.text[m.end():])[0])}
+    excluded |= {t for m in EXCEPT_RE.finditer(q.text) for t in terms(_clause_after(q.text, m.end()))}
     # A value in a column the question names filters even when every row holds it ("vurderet højt på
     # informationssikkerhed" in a two-row table); elsewhere a word most rows hold is no filter.
     values = [t for t in q.content if t not in prep.header_terms and not (q.every and t in prep.section_terms)

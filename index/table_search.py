@@ -9,10 +9,10 @@ from typing import Callable, Collection, Sequence
 from .table_filters import number_filter, period_filter
 from .table_prep import PreparedTable, key_column
 from .table_question import TableQuestion, asked_columns, excluded_words, filter_values, read_question
-from .table_words import (BARE_EXAMPLE_RE, COUNT_RE, EXAMPLE_RE, EXPIRED_RE, GENERIC_WORDS, LIST_RE, NAME_RE,
-                          NEGATION_RE, NO_CELL_RE, OR_RE, OTHER_RE, QUOTED_RE, SECOND_QUESTION_RE, YEAR_RE, YES_CELL_RE, YES_NO_RE, has,
-                          known)
 from .sentences import split_sentences
+from .table_words import (BARE_EXAMPLE_RE, COUNT_RE, EXAMPLE_RE, EXPIRED_RE, GENERIC_WORDS, LIST_RE, NAME_RE,
+                          NEGATION_RE, NO_CELL_RE, OR_RE, OTHER_RE, QUOTED_RE, SECOND_QUESTION_RE, YEAR_RE, YES_CELL_RE,
+                          YES_NO_RE, has, known)
 from .tables import Table
 from .text import fold
 
@@ -79,6 +79,8 @@ class TableSearch:
     def _select(self, prep: PreparedTable, q: TableQuestion) -> _Selection | None:
         """The rows the question's conditions keep; None when only the complement would answer."""
         table = prep.table
+        if not q.key_rows and not prep.year_columns and YEAR_RE.search(q.text):
+            return None   # "… der løber 2018-2022": a table without years cannot say which rows
         values = filter_values(prep, q, self._terms)
         others = {t for m in OTHER_RE.finditer(q.text) for t in self._terms(" ".join(q.text[m.end():].split()[:2]))}
         if any(has(v, frozenset(others)) for v in values):
@@ -103,15 +105,13 @@ class TableSearch:
             either = len(values) > 1 and bool(OR_RE.search(q.text))
             rows = [i for i in rows if top and (hits(i) > 0 if either else hits(i) == top)]
         # "udover dem der hedder Digitaliseringsstrategi": the rows holding a word set aside are left out.
-        aside = [t for t in excluded_words(q, self._terms, self._generic) if known(t, prep.vocabulary)]
-        kept = [i for i in rows if not any(has(t, prep.row_terms[i]) or has(t, prep.cell_terms[i][prep.key])
-                                           for t in aside)]
-        rows, set_aside = kept, len(kept) < len(rows)
+        aside = frozenset().union(*(prep.rows_with(t) | prep.rows_with(t, prep.key)
+                                    for t in excluded_words(q, self._terms, self._generic) if known(t, prep.vocabulary)))
+        set_aside = any(i in aside for i in rows)
+        rows = [i for i in rows if i not in aside]
         rows, years = period_filter(q.text, table, prep, rows, bool(q.key_rows))
         rows, numbers = number_filter(q.text, table, prep, set(q.terms), self._terms, rows)
         linked = [c for c in q.columns if c in prep.links]
-        if not q.key_rows and not prep.year_columns and YEAR_RE.search(q.text):
-            return None   # "… der løber 2018-2022": a table without years cannot say which rows
         if not q.key_rows:
             # "uden link" / "ingen periode": the empty cells; "har et link": the filled ones.
             rows = [i for i in rows if all(_empty(table.rows[i][c]) for c in q.blank)
