@@ -44,6 +44,7 @@ class PreparedTable:
     key: int
     links: frozenset[int]                    # columns of links and file names: data, but noise in a list
     cell_terms: tuple[tuple[frozenset[str], ...], ...]   # per row, per column
+    link_terms: tuple[frozenset[str], ...]   # per row, the words of its link cells ("Notat 2020 (alleroed.dk)")
     row_terms: tuple[frozenset[str], ...]    # per row, every cell but the key
     column_terms: tuple[frozenset[str], ...] # per column header
     header_terms: frozenset[str]             # every header but the key's
@@ -94,6 +95,7 @@ class PreparedTable:
             table=table, key=key, key_names=tuple(key_names(r[key]) for r in table.rows),
             whole_cells=frozenset(t for r in table.rows for i, c in enumerate(r) if i != key and i not in links
                                   and len(ts := terms(c)) == 1 for t in ts), links=links, cell_terms=cells, row_terms=row_terms, column_terms=column_terms,
+            link_terms=tuple(frozenset().union(*(cell_terms(terms, r[i]) for i in links)) for r in table.rows),
             header_terms=header_terms, key_header_terms=cell_terms(terms, table.header[key]),
             section_terms=section_terms, title_terms=cell_terms(terms, table.title), label_terms=label_terms, vocabulary=vocabulary, patterns=patterns,
             year_columns=tuple(i for i in columns if any(YEAR_RE.search(r[i]) for r in table.rows)),

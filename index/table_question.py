@@ -31,6 +31,7 @@ class TableQuestion:
     every: bool                   # "… i linksamlingen i alt": all rows
     columns: tuple[int, ...]      # columns it names
     blank: tuple[int, ...]        # columns it wants empty ("uden link")
+    link_values: tuple[str, ...] = ()   # words of a link cell asked for ("linker til et notat")
 
 
 # "forretningsorienteret" says "forretning": the participle after the modifier adds no value to match.
@@ -101,13 +102,16 @@ def read_question(prep: PreparedTable, question: str, terms: Terms, generic: fro
     # ("Slagelse" -> "slag", as in "slags").
     names = [ts[0] for w in NAME_RE.findall(question) if w.lower() not in translated and w.lower() not in GENERIC_WORDS
              and (ts := terms(w)) and not any(known(t, prep.vocabulary) or t in key_terms for t in ts)]
+    unexplained = [t for t in wholes if t in content and not known(t, prep.vocabulary) and t not in extra_terms] + names
+    # Link cells are not searched as data, but a question that names the link column may ask for their words.
+    link_values = tuple(t for t in unexplained if any(c in prep.links for c in columns) and t not in names
+                        and any(has(t, cells) for cells in prep.link_terms))
     return TableQuestion(
         text=question, terms=tuple(q_terms), wholes=tuple(wholes), subjects=subjects, count=count,
         listing=bool(LIST_RE.search(question)), explain=bool(EXPLAIN_RE.search(question)),
         yes_no=bool(YES_NO_RE.match(question)), key_rows=key_rows, content=content,
         # In an English question the untranslated English words are not content ("have", "policy" …).
-        unexplained=tuple(dict.fromkeys([t for t in wholes if t in content and not known(t, prep.vocabulary)
-                                         and t not in extra_terms] + names)),
+        unexplained=tuple(dict.fromkeys(t for t in unexplained if t not in link_values)), link_values=link_values,
         named=named, every=bool(named and ALL_RE.search(question)),
         columns=tuple(c for c in columns if c not in blank), blank=tuple(blank))
 

@@ -112,6 +112,7 @@ class TableSearch:
         rows, years = period_filter(q.text, table, prep, rows, bool(q.key_rows))
         rows, numbers = number_filter(q.text, table, prep, set(q.terms), self._terms, rows)
         linked = [c for c in q.columns if c in prep.links]
+        rows = [i for i in rows if all(has(v, prep.link_terms[i]) for v in q.link_values)]
         if not q.key_rows:
             # "uden link" / "ingen periode": the empty cells; "har et link": the filled ones.
             rows = [i for i in rows if all(_empty(table.rows[i][c]) for c in q.blank)

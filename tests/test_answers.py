@@ -337,6 +337,17 @@ def test_superlatives_period_lengths_end_years_and_the_tables_own_subject(corpus
     assert set(other.rows) == {"Horsens", "København", "Norddjurs", "Silkeborg"}
 
 
+def test_framing_verbs_and_words_of_a_link_cell(corpus_index):
+    ask = Answerer(corpus_index).ask
+    # "scorer", "består af" frame a look-up and a count; they are no values the table lacks.
+    scored = ask("Hvad scorer 3D-tandskanning på skalerbarhed?")
+    assert scored.rows == ("3D-tandskanning",) and "Lav" in scored.short_answer
+    consists = ask("Hvor mange af samarbejderne i oversigten består af flere end 20 kommuner?")
+    assert set(consists.rows) == {"Brugerklubben SBSYS", "Den Digitale Hotline", "OS2"}
+    # Link cells are not data, but a question naming the link column may ask for their words.
+    assert set(ask("Hvilke kommuner har et link til et notat?").rows) == {"Allerød", "Norddjurs"}
+
+
 @pytest.mark.parametrize("question", ["Hvad er RISO?", "Hvilke typer brugere har Brugerklubben SBSYS?",
                                       "Hvor mange temaer har Dragørs digitaliseringsstrategi, og hvad hedder et af dem?", "Hvordan finansierer andre kommuner innovation?",
                                       "Hvilke kommuner skriver konkrete teknologier ind i deres digitaliseringsstrategi?"])
