@@ -112,7 +112,8 @@ tidligere senere nyere earlier later sooner newer recent ends expires expire ran
 included well fik får få fået got get gets whose hvis hvilket så del fewer less more
 looking look into onto bortset undtagen udover except apart besides blot kun store stor større største small large big kalenderår calendar
 tre fire fem seks syv otte ni ti
-scorer score scores scored rated rating bedømt vurderet vurderes består bestå consist consists consisting""".split())
+scorer score scores scored rated rating bedømt vurderet vurderes består bestå consist consists consisting
+total behind overview case cases says kigger kigge kiggede""".split())
 
 
 # Question words that ask for a column without naming it ("Hvornår udløber Hernings strategi?" asks for the period).

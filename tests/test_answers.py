@@ -346,6 +346,10 @@ def test_framing_verbs_and_words_of_a_link_cell(corpus_index):
     assert set(consists.rows) == {"Brugerklubben SBSYS", "Den Digitale Hotline", "OS2"}
     # Link cells are not data, but a question naming the link column may ask for their words.
     assert set(ask("Hvilke kommuner har et link til et notat?").rows) == {"Allerød", "Norddjurs"}
+    # Framing around a look-up: "kigger på …", and English words for the table ("the case overview").
+    assert ask("kigger på skive – hvilken periode dækker deres strategi?").rows == ("Skive",)
+    population = ask("What is the total population behind OS2 in the case overview?")
+    assert population.rows == ("OS2",) and "4.000.000" in population.short_answer
 
 
 @pytest.mark.parametrize("question", ["Hvad er RISO?", "Hvilke typer brugere har Brugerklubben SBSYS?",
