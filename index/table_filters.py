@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Callable
 
-from .table_words import (EXACT_RE, FEWER_RE, MORE_RE, MULTI_YEAR_RE, NUMBER_WORDS, OPEN_END_RE, OR_EARLIER_RE,
+from .table_words import (CLAUSE_CONDITIONS, EXACT_RE, FEWER_RE, MORE_RE, MULTI_YEAR_RE, NUMBER_WORDS, OPEN_END_RE, OR_EARLIER_RE,
                           OR_LATER_RE, RANGE_RE, SINGLE_YEAR_RE, SUPERLATIVES, SPAN_RE, TWO_YEAR_RE, YEAR_CONDITIONS,
                           YEAR_RE)
 from .tables import Table
@@ -68,7 +68,10 @@ def year_filter(question: str, table: Table, prep: "PreparedTable", rows: list[i
             groups[-1][1].append(year)
             groups[-1] = (groups[-1][0], groups[-1][1], bound or groups[-1][2])
         else:
-            kind = next((kind for kind, words in YEAR_CONDITIONS if words.search(before)), "within")
+            kind = next((kind for kind, words in YEAR_CONDITIONS if words.search(before)), "")
+            if not kind:   # the nearest start or end verb of the clause, else "the period holds the year"
+                found = [(m.start(), k) for k, words in CLAUSE_CONDITIONS if (m := words.search(before))]
+                kind = max(found)[1] if found else "within"
             groups.append((kind, [year], bound))
         previous_end = match.end()
     kept = rows

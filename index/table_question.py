@@ -7,7 +7,7 @@ from typing import Collection, Sequence
 
 from .table_filters import states_period_or_number
 from .table_prep import PreparedTable, Terms, cell_terms
-from .table_words import (ALL_RE, ALTERNATIVES_RE, CONTRAST_RE, COUNT_RE, EXCEPT_RE, EXPLAIN_RE, GENERIC_WORDS,
+from .table_words import (ALL_RE, ALTERNATIVES_RE, CONTRAST_RE, COUNT_RE, EXCEPT_RE, EXPLAIN_RE, FRAMING_FORMS_RE, GENERIC_WORDS,
                           HYPHEN_JOIN_RE, LIST_RE, NAME_RE, NEGATION_RE, SUPERLATIVE_WORDS, YES_NO_RE, has, known,
                           subject_words)
 from .text import fold
@@ -61,6 +61,7 @@ def read_question(prep: PreparedTable, question: str, terms: Terms, generic: fro
     """The question in the table's words: what it names, counts or lists, and which of its words may filter."""
     table, key = prep.table, prep.key
     question = re.sub(r"[^\W\d_]+", lambda m: _modifier(m.group(0), prep.vocabulary, terms), question)
+    question = FRAMING_FORMS_RE.sub(" ", question)
     plain = [t for t in terms(question) + list(extra_terms) if not t.isdigit() and len(t) > 1]
     wholes = [ts[0] for w in re.findall(r"[^\W_]+", question) if w.lower() not in translated
               and (ts := terms(w)) and not ts[0].isdigit() and len(ts[0]) > 1]

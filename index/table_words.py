@@ -32,6 +32,11 @@ YEAR_CONDITIONS = (
                                   "starts?|starting|started|begins?|beginning|began")),
     ("only", re.compile(r"\b(perioden?|period)\s*(?:er|is|:)?\s*$", re.I)),   # "med perioden 2021": that cell
 )
+# A start or end verb earlier in the year's clause ("startede en ny strategi op i 2021") when no word stands just before it.
+CLAUSE_CONDITIONS = (
+    ("start", re.compile(r"\b(starter|startede|startet|begynder|begyndte|starts?|started|begins?|began)\b[^,;:?!\d]*$", re.I)),
+    ("end", re.compile(r"\b(udløber|udløb|slutter|sluttede|ender|endte|ends?|ended|expires?|expired)\b[^,;:?!\d]*$", re.I)),
+)
 # "startede i 2016 eller tidligere": the condition's year is a bound, not the value.
 OR_EARLIER_RE = re.compile(r"^\s*,?\s*(?:eller|or)\s+(?:tidligere|før|earlier|before|sooner)\b", re.I)
 OR_LATER_RE = re.compile(r"^\s*,?\s*(?:eller|or)\s+(?:senere|efter|nyere|later|after|newer|more recent)\b", re.I)
@@ -94,6 +99,8 @@ OTHER_RE = re.compile(r"\b(andre|anden|andet|other|others)\b", re.I)
 # "udover dem der hedder Digitaliseringsstrategi": the rows holding what follows are left out.
 EXCEPT_RE = re.compile(r"\b(udover|ud over|bortset fra|undtagen|except|other than|apart from|besides)\b(?!\s*\d)", re.I)
 CONTRAST_RE = re.compile(r"\b(rather than|instead of|i stedet for|frem for|snarere end)\b", re.I)
+# Verb forms that frame a question although their stem is a cell value ("lavet" -> "lav", as in the rating "Lav").
+FRAMING_FORMS_RE = re.compile(r"\b(lavet|laver|lave|lavede|made|makes)\b", re.I)
 NEGATION_RE = re.compile(r"\b(ikke|uden|mangler|intet|ingen|hverken|no|not|neither|without|missing)\b", re.I)
 LINK_RE = re.compile(r"\.(pdf|aspx?|html?)\b|\([\w.-]+\.(dk|com|org|eu)\)|https?://", re.I)
 # Words a table question may use without the table containing them (Danish and English).
@@ -113,7 +120,8 @@ included well fik får få fået got get gets whose hvis hvilket så del fewer l
 looking look into onto bortset undtagen udover except apart besides blot kun store stor større største small large big kalenderår calendar
 tre fire fem seks syv otte ni ti
 scorer score scores scored rated rating bedømt vurderet vurderes består bestå consist consists consisting
-total behind overview case cases says kigger kigge kiggede""".split())
+total behind overview case cases says kigger kigge kiggede
+stadig stadigvæk fortsat still ny nye nyt new op bare blot just fundet finder fandt found""".split())
 
 
 # Question words that ask for a column without naming it ("Hvornår udløber Hernings strategi?" asks for the period).

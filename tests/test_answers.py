@@ -350,6 +350,14 @@ def test_framing_verbs_and_words_of_a_link_cell(corpus_index):
     assert ask("kigger på skive – hvilken periode dækker deres strategi?").rows == ("Skive",)
     population = ask("What is the total population behind OS2 in the case overview?")
     assert population.rows == ("OS2",) and "4.000.000" in population.short_answer
+    # "stadig", "bare", "ny … op" frame; "lavet" is a verb, not the rating "Lav"; a start verb earlier in
+    # the clause says what the year is; "gælder i 2024": the period holds the year.
+    absent = ask("Har Odsherred Kommune lavet en digitaliseringsstrategi, som KL har fundet?")
+    assert absent.rows == () and "Odsherred" in absent.short_answer
+    assert ask("Dækker det kompetence, hvis samarbejdet bare er en forening?").rows == ("Forening",)
+    began = ask("Hvilke kommuner startede en ny digitaliseringsstrategi op i 2019?")
+    assert set(began.rows) == {"Furesø", "Rødovre", "Syddjurs"}
+    assert "Hørsholm" in ask("Hvilke kommuner har et dokument, der stadig gælder i 2030?").rows
 
 
 @pytest.mark.parametrize("question", ["Hvad er RISO?", "Hvilke typer brugere har Brugerklubben SBSYS?",
