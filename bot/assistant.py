@@ -164,7 +164,8 @@ class Assistant:
             except StateUnavailable:
                 log.error("could not record an unanswered question", extra={"event": "feedback_error"})
         # Routing embeds the question too: off the event loop, like search.
-        suggestions = await asyncio.to_thread(self.router.route, question, 2) if answer.reason == "no-match" else []
+        routed = answer.reason in ("no-match", "write-request")   # a theme group may help write what we will not
+        suggestions = await asyncio.to_thread(self.router.route, question, 2) if routed else []
         return [views.decline_reply(answer, suggestions, self.groups.fallback)]
 
     def route(self, need: str, limit: int = 3) -> Reply:

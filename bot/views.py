@@ -216,17 +216,21 @@ def decline_reply(answer: Answer, suggestions: Sequence[Any], fallback: Fallback
     if answer.reason == "empty":
         text = "Skriv dit spørgsmål som en besked, så finder jeg det, der passer i KL's materiale. Skriv **hjælp** for at se, hvad jeg kan."
         return Reply(text, kind="decline", data=answer.to_json())
-    lines = ["Det kan jeg desværre ikke finde et godt svar på i KL's materiale. "
-             "Jeg vil hellere sige det ærligt end vise dig noget, der ikke passer."]
+    writing = answer.reason == "write-request"
+    lines = (["Jeg kan ikke skrive eller lave dokumenter for jer. Jeg finder og citerer det, KL's materiale siger – "
+              "spørg fx *Hvad skal en god business case indeholde?*"] if writing else
+             ["Det kan jeg desværre ikke finde et godt svar på i KL's materiale. "
+              "Jeg vil hellere sige det ærligt end vise dig noget, der ikke passer."])
     if suggestions:
         lines += ["", "Måske kan en temagruppe hjælpe:"] + [f"- **{m.group.name}** – {m.group.contact.name}" for m in suggestions]
     else:
         lines += [""] + _fallback_lines(fallback)
     lines += ["", "Prøv også at formulere spørgsmålet anderledes, eller skriv **temaer** for at se, hvad materialet dækker."]
-    body = [c.heading("Intet godt svar i materialet", "Default"), c.paragraph("\n\n".join(lines))]
+    body = [c.heading("Det skriver jeg ikke" if writing else "Intet godt svar i materialet", "Default"),
+            c.paragraph("\n\n".join(lines))]
     actions = [c.submit("Se temagrupper", {"command": "temagrupper"}), c.submit("Temaer i materialet", {"command": "temaer"})]
     return Reply("\n".join(lines), c.card(body, actions, "\n".join(lines)), kind="decline", data=answer.to_json(),
-                 summary="Det kan jeg desværre ikke finde et godt svar på i KL's materiale.")
+                 summary=lines[0].split(" – ")[0] if writing else "Det kan jeg desværre ikke finde et godt svar på i KL's materiale.")
 
 
 def text_reply(text: str, kind: str = "message") -> Reply:

@@ -100,7 +100,7 @@ OTHER_RE = re.compile(r"\b(andre|anden|andet|other|others)\b", re.I)
 EXCEPT_RE = re.compile(r"\b(udover|ud over|bortset fra|undtagen|except|other than|apart from|besides)\b(?!\s*\d)", re.I)
 CONTRAST_RE = re.compile(r"\b(rather than|instead of|i stedet for|frem for|snarere end)\b", re.I)
 # Verb forms that frame a question although their stem is a cell value ("lavet" -> "lav", as in the rating "Lav").
-FRAMING_FORMS_RE = re.compile(r"\b(lavet|laver|lave|lavede|made|makes)\b", re.I)
+FRAMING_FORMS_RE = re.compile(r"\b(lavet|laver|lave|lavede|made|makes)\b|^\s*(lav|make|giv mig|vis mig|give me|show me)\b", re.I)
 NEGATION_RE = re.compile(r"\b(ikke|uden|mangler|intet|ingen|hverken|no|not|neither|without|missing)\b", re.I)
 LINK_RE = re.compile(r"\.(pdf|aspx?|html?)\b|\([\w.-]+\.(dk|com|org|eu)\)|https?://", re.I)
 # Words a table question may use without the table containing them (Danish and English).

@@ -442,8 +442,6 @@ def test_a_sentence_that_echoes_the_question_does_not_beat_a_closer_answer_by_it
 @pytest.mark.parametrize("question, outside", [
     ("Hvordan nulstiller jeg min adgangskode til Teams?", True),
     ("How do I set up a shared mailbox?", True),
-    ("Skriv en projektplan for os til udrulning af tablets.", True),
-    ("Can you write a job ad for an IT architect?", True),
     ("Hvordan finansierer andre kommuner deres innovationspuljer?", False),
     ("Hvordan kan vi organisere gevinstrealisering, så den lykkes?", False),
     ("Lavede Esbjerg om på politikken, da de reviderede den?", False),
@@ -454,6 +452,24 @@ def test_a_sentence_that_echoes_the_question_does_not_beat_a_closer_answer_by_it
 ])
 def test_personal_how_tos_and_writing_requests_are_outside_the_material(question, outside):
     assert outside_the_material(question) is outside
+
+
+@pytest.mark.parametrize("question, writes", [
+    ("Skriv en projektplan for os til udrulning af tablets.", True),
+    ("Can you write a job ad for an IT architect?", True),
+    ("Kan I lave en business case for os på en chatbot?", True),
+    ("Draft a digitalisation strategy for our municipality.", True),
+    ("Lav en liste over kommuner med digitaliseringsprincipper", False),   # a list the material holds
+    ("Lav en kort oversigt over fordele og ulemper ved en forening", False),
+    ("Lavede Esbjerg om på politikken, da de reviderede den?", False),
+    ("Hvordan skriver man en god business case?", False),
+])
+def test_a_request_to_write_is_declined_with_what_the_bot_does_instead(corpus_index, question, writes):
+    from bot.answering.scope import asks_to_write
+    assert asks_to_write(question) is writes
+    if writes:
+        answer = Answerer(corpus_index).ask(question)
+        assert not answer.answered and answer.reason == "write-request"
 
 
 def test_a_question_for_an_amount_needs_a_source_that_states_one(corpus_index):

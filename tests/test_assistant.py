@@ -28,6 +28,13 @@ async def test_nonsense_is_declined_honestly(assistant):
     assert "ikke finde et godt svar" in reply.text
 
 
+async def test_a_request_to_write_says_what_the_bot_does_instead(assistant):
+    [reply] = await assistant.handle(turn("Lav en business case for os på en ny chatbot til borgerservice"))
+    assert reply.kind == "decline" and reply.data["answered"] is False
+    assert "Jeg kan ikke skrive eller lave dokumenter for jer" in reply.text
+    assert reply.card["body"][0]["text"] == "Det skriver jeg ikke"
+
+
 async def test_route_command_and_card_button(assistant):
     [reply] = await assistant.handle(turn("hvem kan hjælpe med en databehandleraftale og GDPR?"))
     assert reply.kind == "route" and reply.data["groups"][0]["id"] == "sikkerhed"

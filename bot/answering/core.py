@@ -12,7 +12,7 @@ from index.search import Hit, QueryError
 from index.table_search import TableMatch
 
 from .evidence import passage_coverage
-from .scope import amount_missing, outside_the_material
+from .scope import amount_missing, asks_to_write, outside_the_material
 from .short import Scored, SentenceWeights, compose, score_sentences
 from .tables import table_hit, table_short_answer
 
@@ -67,7 +67,7 @@ class Answer:
     answered: bool
     short_answer: str = ""
     hits: tuple[Hit, ...] = ()
-    reason: str = ""               # why it declined: "empty", "no-words", "no-match"
+    reason: str = ""               # why it declined: "empty", "no-words", "no-match", "write-request"
     related: tuple[Hit, ...] = field(default=())
     rows: tuple[str, ...] = ()     # a table answer: the matching rows' keys
 
@@ -113,6 +113,8 @@ class Answerer:
             if match is not None:   # a list, count or row question: exact, from the table's rows
                 return Answer(question, True, table_short_answer(question, match), (table_hit(match),),
                               rows=tuple(row[match.key_column] for row in match.rows))
+            if asks_to_write(question):   # "Lav en projektplan for os": the bot quotes KL; it writes nothing
+                return Answer(question, False, reason="write-request")
             hits, query_vector = self.searcher.search_with_vector(question, self.policy.sources)
         except QueryError as exc:
             return Answer(question, False, reason="empty" if "empty" in str(exc) else "no-words")
