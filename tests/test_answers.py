@@ -477,6 +477,11 @@ def test_a_question_for_an_amount_needs_a_source_that_states_one(corpus_index):
     assert amount_missing("Hvad koster det at være med i foreningen?", ["Budgettet fordeles pr. indbygger."])
     assert not amount_missing("Hvad koster det at være med i OS2?", ["OS2 finansieres via et kontingent (8.000 kr. halvårligt)."])
     assert not amount_missing("How much money is in the pool?", ["Puljen er på 800.000 kr om året."])
+    # A rate, a price or a budget is an amount too.
+    assert amount_missing("Hvad er satsen for kontanthjælp?", ["Kontanthjælp er en ydelse."])
+    assert amount_missing("What is the total budget of the innovation bank for 2025?", ["The bank is funded by 2,5 promille."])
+    assert amount_missing("Hvor stort er kommunens budget til digitalisering?", ["Budgettet lægges hvert år."])
+    assert not amount_missing("Hvad er budgettet for puljen?", ["Puljen er på 800.000 kr om året."])
     assert not amount_missing("Hvordan fordeles udgifterne?", ["Budgettet fordeles pr. indbygger."])
     # "a municipality" does not ask for the column "Antal kommuner": not the OS2 row's count.
     assert corpus_index.match_table("What does OS2 membership cost a municipality?") is None

@@ -36,7 +36,9 @@ def outside_the_material(question: str) -> bool:
 # "Hvad koster …?", "How much does … cost?": answered only by a source that states an amount.
 _ASKS_AMOUNT = re.compile(r"\b(hvad (koster|kostede|betaler|betalte)|hvor meget (koster|kostede|betaler|betalte)"
                           r"|hvor mange (penge|kroner)|how much (does|do|did|is|money)|what does\b[^?]{0,60}\bcost"
-                          r"|what is the (price|cost|fee))\b", re.I)
+                          r"|what(?:'s| is) the (?:going |current |total |annual |yearly )?(?:rate|price|cost|fee|budget)"
+                          r"|hvad er (?:den |det )?(?:aktuelle |samlede |årlige )?(?:satsen|prisen|taksten|budgettet|beløbet)"
+                          r"|hvor (?:stort|stor|store) er [^?]{0,40}(?:budget\w*|beløb\w*|pris\w*))\b", re.I)
 _AMOUNT = re.compile(r"\d[\d.,]*\s*(kr\b|kr\.|kroner|mio|mia|million|billion|%|pct|procent|dkk)|\b(kr\.?|dkk)\s*\d", re.I)
 
 
