@@ -7,9 +7,9 @@ from typing import Collection, Sequence
 
 from .table_filters import states_period_or_number
 from .table_prep import PreparedTable, Terms, cell_terms
-from .table_words import (ALL_RE, ALTERNATIVES_RE, CONTRAST_RE, COUNT_RE, EXCEPT_RE, EXPLAIN_RE, FRAMING_FORMS_RE, GENERIC_WORDS,
-                          HYPHEN_JOIN_RE, LIST_RE, NAME_RE, NEGATION_RE, SUPERLATIVE_WORDS, YES_NO_RE, has, known,
-                          subject_words)
+from .table_words import (ALL_RE, ALTERNATIVES_RE, CONTRAST_RE, COUNT_RE, EXCEPT_RE, EXPLAIN_RE, FRAMING_FORMS_RE,
+                          GENERIC_WORDS, HYPHEN_JOIN_RE, LIST_RE, NAME_RE, NEGATION_RE, SUPERLATIVE_WORDS,
+                          TABLE_NUMBER_RE, YES_NO_RE, has, known, subject_words)
 from .text import fold
 
 
@@ -87,7 +87,9 @@ def read_question(prep: PreparedTable, question: str, terms: Terms, generic: fro
     framing = generic | (frozenset(terms(" ".join(SUPERLATIVE_WORDS))) if prep.year_columns else frozenset())
     content = tuple(t for t in q_terms if t not in framing and t not in key_terms and t not in subjects
                     and not t.endswith("tabel") and t not in composed)
-    named = any(known(t, prep.label_terms) for t in q_terms if len(t) >= 4)
+    caption_number = TABLE_NUMBER_RE.search(prep.table.caption)
+    named = any(known(t, prep.label_terms) for t in q_terms if len(t) >= 4) or bool(
+        caption_number and caption_number.group(1) in TABLE_NUMBER_RE.findall(question))
     # A column the question names; "Hvilke kommuner …" does not ask for the column "Antal kommuner".
     # An English word the glossary read as part of a phrase ("link list" -> linksamling) names no column itself.
     english = set(terms(" ".join(translated))) - set(extra_terms)

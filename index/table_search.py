@@ -11,8 +11,8 @@ from .table_prep import PreparedTable, key_column
 from .table_question import TableQuestion, asked_columns, excluded_words, filter_values, read_question
 from .sentences import split_sentences
 from .table_words import (BARE_EXAMPLE_RE, COUNT_RE, EXAMPLE_RE, EXPIRED_RE, GENERIC_WORDS, LIST_RE, NAME_RE,
-                          NEGATION_RE, NO_CELL_RE, OR_RE, OTHER_RE, QUOTED_RE, SECOND_QUESTION_RE, YEAR_RE, YES_CELL_RE,
-                          YES_NO_RE, has, known)
+                          NEGATION_RE, NO_CELL_RE, OR_RE, OTHER_RE, QUOTED_RE, SECOND_QUESTION_RE, TABLE_NUMBER_RE,
+                          YEAR_RE, YES_CELL_RE, YES_NO_RE, has, known)
 from .tables import Table
 from .text import fold
 
@@ -60,7 +60,12 @@ class TableSearch:
         """
         best: tuple[float, TableMatch] | None = None
         # "Vi overvejer at skrive principper. Hvilke kommuner har principper …?": the question is the last sentence.
-        question = (split_sentences(question.strip()) or [question])[-1]   # "bl.a.", "f.eks." do not end one
+        sentences = split_sentences(question.strip()) or [question]   # "bl.a.", "f.eks." do not end one
+        question = sentences[-1]
+        # "Tabel 1 lists ten examples. Which of them …?": a table the context names is the one asked about.
+        named_before = [m.group(0) for s in sentences[:-1] for m in TABLE_NUMBER_RE.finditer(s)]
+        if named_before and not TABLE_NUMBER_RE.search(question):
+            question = f"{question} ({named_before[-1]})"
         question = BARE_EXAMPLE_RE.sub("", EXAMPLE_RE.sub("", question))
         if EXPIRED_RE.search(question) and not YEAR_RE.search(question):
             return None
@@ -163,6 +168,10 @@ class TableSearch:
             # "Har Tårnby en digitaliseringsstrategi?": a name the table does not hold.
             names = [m for m in NAME_RE.findall(q.text) if set(self._terms(m)) & set(q.unexplained)
                      or (q.named and not set(self._terms(m)) & prep.vocabulary)]
+            # "står tønder med i oversigten": written in lowercase, the unknown word right after the verb is the name.
+            subject = re.match(r"^\s*[^\W\d_]+\s+([^\W\d_]{3,})", q.text)
+            if not names and subject and self._terms(subject.group(1))[:1] == list(q.unexplained[:1]) == list(q.unexplained):
+                names = [subject.group(1).capitalize()]
             if names and not SECOND_QUESTION_RE.search(q.text):
                 # Two tables may both lack the name: the one whose own words the question uses is meant.
                 fit = sum(known(t, prep.section_terms | prep.header_terms) for t in q.content)

@@ -99,6 +99,8 @@ OTHER_RE = re.compile(r"\b(andre|anden|andet|other|others)\b", re.I)
 # "udover dem der hedder Digitaliseringsstrategi": the rows holding what follows are left out.
 EXCEPT_RE = re.compile(r"\b(udover|ud over|bortset fra|undtagen|except|other than|apart from|besides)\b(?!\s*\d)", re.I)
 CONTRAST_RE = re.compile(r"\b(rather than|instead of|i stedet for|frem for|snarere end)\b", re.I)
+# "i tabel 1", "table 3": a table named by its caption's number.
+TABLE_NUMBER_RE = re.compile(r"\b(?:tabel|table)\s*(\d+)\b", re.I)
 # Verb forms that frame a question although their stem is a cell value ("lavet" -> "lav", as in the rating "Lav").
 FRAMING_FORMS_RE = re.compile(r"\b(lavet|laver|lave|lavede|made|makes)\b|^\s*(lav|make|giv mig|vis mig|give me|show me)\b", re.I)
 NEGATION_RE = re.compile(r"\b(ikke|uden|mangler|intet|ingen|hverken|no|not|neither|without|missing)\b", re.I)
@@ -121,7 +123,7 @@ looking look into onto bortset undtagen udover except apart besides blot kun sto
 tre fire fem seks syv otte ni ti
 scorer score scores scored rated rating bedømt vurderet vurderes består bestå consist consists consisting
 total behind overview case cases says kigger kigge kiggede
-stadig stadigvæk fortsat still ny nye nyt new op bare blot just fundet finder fandt found""".split())
+stadig stadigvæk fortsat still ny nye nyt new op bare blot just fundet finder fandt found målt måles measured set up""".split())
 
 
 # Question words that ask for a column without naming it ("Hvornår udløber Hernings strategi?" asks for the period).

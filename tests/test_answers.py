@@ -358,6 +358,12 @@ def test_framing_verbs_and_words_of_a_link_cell(corpus_index):
     began = ask("Hvilke kommuner startede en ny digitaliseringsstrategi op i 2019?")
     assert set(began.rows) == {"Furesø", "Rødovre", "Syddjurs"}
     assert "Hørsholm" in ask("Hvilke kommuner har et dokument, der stadig gælder i 2030?").rows
+    # A table named by its caption's number, also in a sentence before the question; a name in lowercase.
+    assert ask("Hvor stor er OS2 målt i antal kommuner i tabel 1?").rows == ("OS2",)
+    assert set(ask("Tabel 1 viser ti eksempler. Hvilke af dem er organiseret som en aftale?").rows) == {
+        "RISO", "Digitaliseringssamarbejde mellem Viborg og Silkeborg", "4K", "Den Digitale Landevej"}
+    lowercase = ask("har odsherred en digitaliseringsstrategi?")
+    assert lowercase.rows == () and "Odsherred" in lowercase.short_answer
 
 
 @pytest.mark.parametrize("question", ["Hvad er RISO?", "Hvilke typer brugere har Brugerklubben SBSYS?",
