@@ -10,9 +10,10 @@ from .table_filters import number_filter, period_filter
 from .table_prep import PreparedTable, key_column
 from .table_question import TableQuestion, asked_columns, excluded_words, filter_values, read_question
 from .sentences import split_sentences
-from .table_words import (BARE_EXAMPLE_RE, COUNT_RE, EXAMPLE_RE, EXPIRED_RE, GENERIC_WORDS, LIST_RE, NAME_RE,
-                          NEGATION_RE, NO_CELL_RE, OR_RE, OTHER_RE, QUOTED_RE, SECOND_QUESTION_RE, TABLE_NUMBER_RE,
-                          YEAR_RE, YES_CELL_RE, YES_NO_RE, has, known)
+from .table_words import (ANAPHORA_RE, BARE_EXAMPLE_RE, CONJUNCTION_START_RE, COUNT_RE, DASH_RE, EVERY_COLUMN_RE,
+                          EXAMPLE_RE, EXPIRED_RE, GENERIC_WORDS, LIST_RE, NAME_RE, NEGATION_RE, NO_CELL_RE, OR_RE,
+                          OTHER_RE, QUOTED_RE, SECOND_QUESTION_RE, TABLE_NUMBER_RE, YEAR_RE, YES_CELL_RE, YES_NO_RE,
+                          has, known)
 from .tables import Table
 from .text import fold
 
@@ -36,6 +37,7 @@ class _Selection:
     values: tuple[str, ...]
     filtered: bool                # some condition chose the rows
     compared: frozenset[int] = frozenset()   # number columns a condition compared ("flere end 10 kommuner")
+    every_column: bool = False    # a value asked for in every column: "none" is an answer to a count
 
 
 def _empty(cell: str) -> bool:
@@ -58,7 +60,6 @@ class TableSearch:
 
         `extra_terms`: Danish terms of the question's English words; `translated`: those English words.
         """
-        best: tuple[float, TableMatch] | None = None
         # "Vi overvejer at skrive principper. Hvilke kommuner har principper …?": the question is the last sentence.
         sentences = split_sentences(question.strip()) or [question]   # "bl.a.", "f.eks." do not end one
         question = sentences[-1]
@@ -67,6 +68,26 @@ class TableSearch:
         if named_before and not TABLE_NUMBER_RE.search(question):
             question = f"{question} ({named_before[-1]})"
         question = BARE_EXAMPLE_RE.sub("", EXAMPLE_RE.sub("", question))
+        found = self._match_one(question, extra_terms, translated)
+        # "vi overvejer at få regionen med - hvor mange af samarbejderne …": the question after a dash.
+        after_dash = DASH_RE.split(question)[-1]
+        if found is None and after_dash != question and not (CONJUNCTION_START_RE.match(after_dash)
+                                                             or ANAPHORA_RE.search(after_dash)):
+            found = self._match_one(after_dash, extra_terms, translated)
+            context = question[: len(question) - len(after_dash)]
+            if found is not None and self._adds_condition(context, after_dash, found.table):
+                return None   # "Den Digitale Landevej is an 'Aftale' – which agreements …": the context matters
+        return found
+
+    def _adds_condition(self, context: str, question: str, table: Table) -> bool:
+        """Whether the context holds a word the table could filter by that the question itself lacks."""
+        prep = next(p for p in self._prepared if p.table is table)
+        asked = set(self._terms(question))
+        return any(known(t, prep.vocabulary) and t not in asked and not known(t, prep.section_terms | prep.title_terms)
+                   for t in self._terms(context) if t not in self._generic and len(t) > 2)
+
+    def _match_one(self, question: str, extra_terms: Sequence[str], translated: Collection[str]) -> TableMatch | None:
+        best: tuple[float, TableMatch] | None = None
         if EXPIRED_RE.search(question) and not YEAR_RE.search(question):
             return None
         if not (COUNT_RE.search(question) or LIST_RE.search(question) or YES_NO_RE.match(question)):
@@ -116,6 +137,11 @@ class TableSearch:
         rows = [i for i in rows if i not in aside]
         rows, years = period_filter(q.text, table, prep, rows, bool(q.key_rows))
         rows, numbers = number_filter(q.text, table, prep, set(q.terms), self._terms, rows)
+        # "Høj på alle kriterierne": a cell value in every column (a value all rows hold is no filter above).
+        every = [t for t in q.content if t in prep.whole_cells] if EVERY_COLUMN_RE.search(q.text) else []
+        if every:
+            columns = [c for c in range(len(table.header)) if c != prep.key and c not in prep.links]
+            rows = [i for i in rows if all(any(has(v, prep.cell_terms[i][c]) for v in every) for c in columns)]
         linked = [c for c in q.columns if c in prep.links]
         rows = [i for i in rows if all(has(v, prep.link_terms[i]) for v in q.link_values)]
         if not q.key_rows:
@@ -135,8 +161,9 @@ class TableSearch:
             values = ["-"]
         elif negated and (values or quoted):
             return None   # "har ikke en strategi": the complement is no exact answer; the prose says it
-        return _Selection(tuple(rows), tuple(values),
-                          bool(quoted or values or years or numbers or q.blank or linked or set_aside), numbers)
+        return _Selection(tuple(rows), tuple(values or every),
+                          bool(quoted or values or years or numbers or q.blank or linked or set_aside or every), numbers,
+                          bool(every))
 
     def _decide(self, prep: PreparedTable, q: TableQuestion, s: _Selection, extra_terms: Sequence[str],
                 translated: Collection[str]) -> tuple[float, TableMatch] | None:
@@ -180,7 +207,7 @@ class TableSearch:
             return None   # "…, og hvilke har de nyeste?": a second question the list does not answer
         if not s.filtered and not (q.named and (q.count or q.every)):
             return None
-        if not s.rows or (s.filtered and len(s.rows) == n and not q.columns):
+        if (not s.rows and not (q.count and s.every_column)) or (s.filtered and len(s.rows) == n and not q.columns):
             return None
         # "Hvilke kommuner …" lists a table keyed by municipality rather than one that merely shares a word.
         keyed = bool((q.subjects | set(extra_terms)) & prep.key_header_terms)

@@ -99,6 +99,13 @@ OTHER_RE = re.compile(r"\b(andre|anden|andet|other|others)\b", re.I)
 # "udover dem der hedder Digitaliseringsstrategi": the rows holding what follows are left out.
 EXCEPT_RE = re.compile(r"\b(udover|ud over|bortset fra|undtagen|except|other than|apart from|besides)\b(?!\s*\d)", re.I)
 CONTRAST_RE = re.compile(r"\b(rather than|instead of|i stedet for|frem for|snarere end)\b", re.I)
+# "Høj på alle kriterierne", "high on every criterion": the value in every column, not in one.
+EVERY_COLUMN_RE = re.compile(r"\b(?:på|i|on|in|for|across)\s+(?:alle|all|every|hvert|hver|each)\s+(?:\w+\s+)?"
+                             r"(?:kriteri\w*|parametr\w*|kolonn\w*|criteri\w*|columns?|dimension\w*)", re.I)
+DASH_RE = re.compile(r"\s[-–—]\s")
+CONJUNCTION_START_RE = re.compile(r"^\s*(og|eller|men|and|or|but)\b", re.I)
+# "… – hvilke af dem …", "… – is it …": a part that points back to the context is not a question of its own.
+ANAPHORA_RE = re.compile(r"\b(dem|deres|den|disse|dette|them|their|they|it|its|those|these)\b", re.I)
 # "i tabel 1", "table 3": a table named by its caption's number.
 TABLE_NUMBER_RE = re.compile(r"\b(?:tabel|table)\s*(\d+)\b", re.I)
 # Verb forms that frame a question although their stem is a cell value ("lavet" -> "lav", as in the rating "Lav").
@@ -123,7 +130,8 @@ looking look into onto bortset undtagen udover except apart besides blot kun sto
 tre fire fem seks syv otte ni ti
 scorer score scores scored rated rating bedømt vurderet vurderes består bestå consist consists consisting
 total behind overview case cases says kigger kigge kiggede
-stadig stadigvæk fortsat still ny nye nyt new op bare blot just fundet finder fandt found målt måles measured set up""".split())
+stadig stadigvæk fortsat still ny nye nyt new op bare blot just fundet finder fandt found målt måles measured set up
+after before efter før bor bo boende live lives living mainly primarily mostly chiefly hovedsageligt""".split())
 
 
 # Question words that ask for a column without naming it ("Hvornår udløber Hernings strategi?" asks for the period).
@@ -132,6 +140,7 @@ COLUMN_SYNONYMS = {
                   valid år årene years årstal løber runs periode period""",
     "form": """slags type kind form hedder kaldes called name navn strategi strategy""",
     "ledelse": """leder ledes ledet styrer styres lead leads governs governed""",
+    "indbygger": """borgere borger befolkning befolkningen population people inhabitants residents citizens""",
 }
 
 

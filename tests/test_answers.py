@@ -366,6 +366,28 @@ def test_framing_verbs_and_words_of_a_link_cell(corpus_index):
     assert lowercase.rows == () and "Odsherred" in lowercase.short_answer
 
 
+
+def test_context_before_a_dash_and_a_value_in_every_column(corpus_index):
+    ask = Answerer(corpus_index).ask
+    # The question after a dash, when the context adds no condition the table could read ...
+    assert set(ask("vi er ved at skrive en ny politik - hvilke kommuner har en digitaliseringspolitik?").rows) == {
+        "Esbjerg", "Horsens"}
+    # ... but not when it does, or when the question points back to it.
+    assert corpus_index.match_table("Den Digitale Landevej er en aftale – hvilke aftaler bygger samarbejdet på?") is None
+    back = corpus_index.match_table("vi vil læse dem der står som Digitaliseringsstrategi for 2021-2025 – hvilke af dem har et link?")
+    assert back is not None and all(row[3] == "2021-2025" for row in back.rows)   # the whole question, not its end
+    # "Høj på alle kriterierne": every column; none is an answer to a count.
+    none = ask("Hvor mange af Favrskovs projekter har Høj på alle kriterierne?")
+    assert none.answered and none.rows == () and none.short_answer.startswith("**0**")
+    assert ask("Hvor mange af Favrskovs projekter har Middel eller Høj på alle kriterier?").rows == (
+        "Tidsbestilling i Borgerservice",)
+    # "bor", "mainly", "after" frame; "borgere" asks for the inhabitants.
+    lives = ask("Hvor mange borgere bor der i alt i RISO-kommunerne?")
+    assert lives.rows == ("RISO",) and "63.000" in lives.short_answer
+    assert set(ask("Which cooperations are mainly about joint purchasing?").rows) == {
+        "Digitaliseringsforeningen på Sjælland", "Brugerklubben SBSYS"}
+
+
 @pytest.mark.parametrize("question", ["Hvad er RISO?", "Hvilke typer brugere har Brugerklubben SBSYS?",
                                       "Hvor mange temaer har Dragørs digitaliseringsstrategi, og hvad hedder et af dem?", "Hvordan finansierer andre kommuner innovation?",
                                       "Hvilke kommuner skriver konkrete teknologier ind i deres digitaliseringsstrategi?"])

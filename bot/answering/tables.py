@@ -54,7 +54,7 @@ def table_short_answer(question: str, match: TableMatch) -> str:
         return "\n".join([intro] + lines)
     lines = [row_line(match, row, match.shown_columns, named=False) for row in match.rows]
     if match.intent == "count":
-        intro = f"**{n}**" + (f" {subject}" if subject and n != 1 else "") + f" ifølge tabellen «{label}»:"
+        intro = f"**{n}**" + (f" {subject}" if subject and n != 1 else "") + f" ifølge tabellen «{label}»" + (":" if n else ".")
     else:
         intro = f"Tabellen «{label}» nævner {'én' if n == 1 else n}:"
     return "\n".join([intro] + lines)
@@ -62,8 +62,9 @@ def table_short_answer(question: str, match: TableMatch) -> str:
 
 def table_hit(match: TableMatch) -> Hit:
     """The table as a source: its matching rows, every column named."""
-    text = "\n".join(row_line(match, row, _all_columns(match), named=True) for row in match.rows) or \
+    text = "\n".join(row_line(match, row, _all_columns(match), named=True) for row in match.rows) or (
         f"Tabellen «{_label(match)}» har {len(match.table.rows)} rækker; {' og '.join(match.missing)} er ikke blandt dem."
+        if match.missing else f"Ingen af de {len(match.table.rows)} rækker i tabellen «{_label(match)}» svarer til spørgsmålet.")
     table = match.table
     return Hit(1, f"{table.doc_id}:table:{_label(match)}", table.doc_id, table.title, table.section, text,
                1.0, 1.0, 1.0)
