@@ -8,7 +8,7 @@ from typing import Collection, Sequence
 from .table_filters import states_period_or_number
 from .table_prep import PreparedTable, Terms, cell_terms
 from .table_words import (ALL_RE, ALTERNATIVES_RE, CONTRAST_RE, COUNT_RE, EXCEPT_RE, EXPLAIN_RE, FRAMING_FORMS_RE,
-                          GENERIC_WORDS, HYPHEN_JOIN_RE, LIST_RE, NAME_RE, NEGATION_RE, SUPERLATIVE_WORDS,
+                          GENERIC_WORDS, HYPHEN_JOIN_RE, LIST_OF_RE, LIST_RE, NAME_RE, NEGATION_RE, SUPERLATIVE_WORDS,
                           TABLE_NUMBER_RE, YES_NO_RE, has, known, subject_words)
 from .text import fold
 
@@ -85,10 +85,13 @@ def read_question(prep: PreparedTable, question: str, terms: Terms, generic: fro
     composed = {ts[0] for w in re.findall(r"[^\W\d_]+", question) if len(ts := terms(w)) > 1
                 and all(t in generic for t in ts[1:])}
     framing = generic | (frozenset(terms(" ".join(SUPERLATIVE_WORDS))) if prep.year_columns else frozenset())
+    # "KL's liste over strategier": a list of what the table's caption names is the table itself, not a value.
+    listed = {t for m in LIST_OF_RE.finditer(question) for t in terms(m.group(1))
+              if len(t) >= 5 and any(c.endswith(t) or c.startswith(t) for c in prep.section_terms)}
     content = tuple(t for t in q_terms if t not in framing and t not in key_terms and t not in subjects
-                    and not t.endswith("tabel") and t not in composed)
+                    and not t.endswith("tabel") and t not in composed and t not in listed)
     caption_number = TABLE_NUMBER_RE.search(prep.table.caption)
-    named = any(known(t, prep.label_terms) for t in q_terms if len(t) >= 4) or bool(
+    named = any(known(t, prep.label_terms) for t in q_terms if len(t) >= 4) or bool(listed) or bool(
         caption_number and caption_number.group(1) in TABLE_NUMBER_RE.findall(question))
     # A column the question names; "Hvilke kommuner …" does not ask for the column "Antal kommuner".
     # An English word the glossary read as part of a phrase ("link list" -> linksamling) names no column itself.

@@ -106,6 +106,8 @@ DASH_RE = re.compile(r"\s[-–—]\s")
 CONJUNCTION_START_RE = re.compile(r"^\s*(og|eller|men|and|or|but)\b", re.I)
 # "… – hvilke af dem …", "… – is it …": a part that points back to the context is not a question of its own.
 ANAPHORA_RE = re.compile(r"\b(dem|deres|den|disse|dette|them|their|they|it|its|those|these)\b", re.I)
+LIST_OF_RE = re.compile(r"\b(?:liste|listen|oversigt|oversigten|list|overview|samling|samlingen)\s+(?:over|of)\s+"
+                        r"(?:(?:de|the|alle|all|kommunernes|municipal)\s+)?([^\W\d_]+)", re.I)
 # "i tabel 1", "table 3": a table named by its caption's number.
 TABLE_NUMBER_RE = re.compile(r"\b(?:tabel|table)\s*(\d+)\b", re.I)
 # Verb forms that frame a question although their stem is a cell value ("lavet" -> "lav", as in the rating "Lav").

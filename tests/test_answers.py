@@ -381,6 +381,8 @@ def test_context_before_a_dash_and_a_value_in_every_column(corpus_index):
     assert none.answered and none.rows == () and none.short_answer.startswith("**0**")
     assert ask("Hvor mange af Favrskovs projekter har Middel eller Høj på alle kriterier?").rows == (
         "Tidsbestilling i Borgerservice",)
+    # "KL's liste over strategier" is the table itself: every row.
+    assert len(ask("Hvor mange kommuner står der på KL's liste over strategier?").rows) == 64
     # "bor", "mainly", "after" frame; "borgere" asks for the inhabitants.
     lives = ask("Hvor mange borgere bor der i alt i RISO-kommunerne?")
     assert lives.rows == ("RISO",) and "63.000" in lives.short_answer
