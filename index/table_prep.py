@@ -31,6 +31,22 @@ def cell_terms(terms: Terms, text: str) -> frozenset[str]:
     return frozenset(terms(text)) | frozenset(terms(HYPHEN_JOIN_RE.sub("", text)))
 
 
+_ELIDED_RE = re.compile(r"([^\W\d_]+)-\s+(?:og|eller|and|or)\s+([^\W\d_]+(?:-[^\W\d_]+)?)")
+
+
+def elided_terms(terms: Terms, text: str, words: frozenset[str]) -> frozenset[str]:
+    """An elided compound written out: "IT- og digitaliseringsstrategi" is also an "IT-strategi", and
+    "Digitaliserings- og IT-strategi" a "digitaliseringsstrategi". The shared head is the longest ending
+    of the whole word that the table uses as a word of its own ("strategi")."""
+    found: set[str] = set()
+    for first, whole in _ELIDED_RE.findall(text):
+        joined = fold(whole.replace("-", ""))
+        head = next((joined[i:] for i in range(1, len(joined) - 4) if joined[i:] in words), "")
+        if head:
+            found |= set(terms(first + head))
+    return frozenset(found)
+
+
 def key_names(key: str) -> frozenset[str]:
     """Two or more names after a key's first word: "Digitaliseringssamarbejde mellem Viborg og Silkeborg" is
     also asked for as "the cooperation between Viborg and Silkeborg" (one name alone may mean something else)."""
@@ -80,6 +96,9 @@ class PreparedTable:
         # Link and file-name cells are not searched: their words ("...vision_2020.pdf") are not the table's data.
         cells = tuple(tuple(cell_terms(terms, c) if i not in links else frozenset() for i, c in enumerate(r))
                       for r in table.rows)
+        words = frozenset(fold(w) for r in table.rows for c in r for w in re.findall(r"[^\W\d_]+", c))
+        cells = tuple(tuple(t | elided_terms(terms, c, words) if i not in links else t
+                            for i, (c, t) in enumerate(zip(r, row))) for r, row in zip(table.rows, cells))
         row_terms = tuple(frozenset().union(*(t for i, t in enumerate(row) if i != key)) for row in cells)
         column_terms = tuple(cell_terms(terms, h) for h in table.header)
         section_terms = cell_terms(terms, table.section.split(" › ")[-1] + " " + table.caption)

@@ -148,7 +148,8 @@ def test_english_table_questions_use_the_glossary(corpus_index):
 def test_a_compound_is_found_hyphenated_and_written_apart(corpus_index):
     """"IT strategi" written apart is the table's "IT-strategi"."""
     for question in ("Hvilke kommuner har en it-strategi?", "Hvilke kommuner har en IT strategi?"):
-        assert set(Answerer(corpus_index).ask(question).rows) == {"Skanderborg", "Struer"}
+        # Holbæk's "IT- og digitaliseringsstrategi" is an IT strategy written elided.
+        assert set(Answerer(corpus_index).ask(question).rows) == {"Holbæk", "Skanderborg", "Struer"}
 
 
 def test_background_words_and_contrasts_do_not_widen_a_list(corpus_index):
@@ -255,7 +256,7 @@ def test_questions_the_table_cannot_settle_go_to_the_prose(corpus_index):
     assert corpus_index.match_table("Hvor mange kommuner har en udløbet digitaliseringsstrategi?") is None
     assert corpus_index.match_table("Har Solrød en digitaliseringsstrategi, og hvad styrer de efter i stedet?") is None
     either = Answerer(corpus_index).ask("Hvor mange kommuner har en digitaliseringsstrategi eller digitaliseringsprincipper?")
-    assert len(either.rows) == 30 and {"Billund", "Sorø"} <= set(either.rows)
+    assert len(either.rows) == 31 and {"Billund", "Sorø", "Skanderborg"} <= set(either.rows)
 
 
 def test_words_the_question_writes_and_joins_by_eller_are_each_enough(corpus_index):
