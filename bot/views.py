@@ -212,15 +212,19 @@ def chunk_reply(hit) -> Reply:
     return Reply(text, c.card(body, fallback=text), kind="source")
 
 
+_DECLINE_SUMMARY = "Det kan jeg desværre ikke finde et godt svar på i KL's materiale."
+_DECLINE_HINT = " Jeg vil hellere sige det ærligt end vise dig noget, der ikke passer."
+_WRITE_SUMMARY = "Jeg kan ikke skrive eller lave dokumenter for jer."
+_WRITE_HINT = " Jeg finder og citerer det, KL's materiale siger – spørg fx *Hvad skal en god business case indeholde?*"
+
+
 def decline_reply(answer: Answer, suggestions: Sequence[Any], fallback: Fallback | None) -> Reply:
     if answer.reason == "empty":
         text = "Skriv dit spørgsmål som en besked, så finder jeg det, der passer i KL's materiale. Skriv **hjælp** for at se, hvad jeg kan."
         return Reply(text, kind="decline", data=answer.to_json())
     writing = answer.reason == "write-request"
-    lines = (["Jeg kan ikke skrive eller lave dokumenter for jer. Jeg finder og citerer det, KL's materiale siger – "
-              "spørg fx *Hvad skal en god business case indeholde?*"] if writing else
-             ["Det kan jeg desværre ikke finde et godt svar på i KL's materiale. "
-              "Jeg vil hellere sige det ærligt end vise dig noget, der ikke passer."])
+    summary = _WRITE_SUMMARY if writing else _DECLINE_SUMMARY
+    lines = [summary + (_WRITE_HINT if writing else _DECLINE_HINT)]
     if suggestions:
         lines += ["", "Måske kan en temagruppe hjælpe:"] + [f"- **{m.group.name}** – {m.group.contact.name}" for m in suggestions]
     else:
@@ -230,7 +234,7 @@ def decline_reply(answer: Answer, suggestions: Sequence[Any], fallback: Fallback
             c.paragraph("\n\n".join(lines))]
     actions = [c.submit("Se temagrupper", {"command": "temagrupper"}), c.submit("Temaer i materialet", {"command": "temaer"})]
     return Reply("\n".join(lines), c.card(body, actions, "\n".join(lines)), kind="decline", data=answer.to_json(),
-                 summary=lines[0].split(" – ")[0] if writing else "Det kan jeg desværre ikke finde et godt svar på i KL's materiale.")
+                 summary=summary)
 
 
 def text_reply(text: str, kind: str = "message") -> Reply:

@@ -69,9 +69,13 @@ def year_filter(question: str, table: Table, prep: "PreparedTable", rows: list[i
             groups[-1] = (groups[-1][0], groups[-1][1], bound or groups[-1][2])
         else:
             kind = next((kind for kind, words in YEAR_CONDITIONS if words.search(before)), "")
+            found = [(m.start(), k) for k, words in CLAUSE_CONDITIONS if (m := words.search(before))]
+            verb = max(found)[1] if found else ""
             if not kind:   # the nearest start or end verb of the clause, else "the period holds the year"
-                found = [(m.start(), k) for k, words in CLAUSE_CONDITIONS if (m := words.search(before))]
-                kind = max(found)[1] if found else "within"
+                kind = verb or "within"
+            elif kind in ("after", "before") and verb == "start" and not bound:
+                # "startede efter 2018", "started before 2018": a bound on the start, not on the end.
+                kind, year, bound = "start", year + 1 if kind == "after" else year - 1, ">=" if kind == "after" else "<="
             groups.append((kind, [year], bound))
         previous_end = match.end()
     kept = rows

@@ -5,7 +5,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable
 
-from .table_words import COLUMN_SYNONYMS, HYPHEN_JOIN_RE, LINK_RE, NO_CELL_RE, YEAR_RE, YES_CELL_RE, has
+from .table_words import (COLUMN_SYNONYMS, HYPHEN_JOIN_RE, LINK_RE, NO_CELL_RE, TABLE_NUMBER_RE, YEAR_RE,
+                          YES_CELL_RE, has)
 from .tables import Table
 from .text import fold
 
@@ -76,6 +77,7 @@ class PreparedTable:
     number_columns: tuple[int, ...]
     yes_no_columns: tuple[int, ...]
     asking: dict[int, frozenset[str]]        # columns asked for without their name ("Hvornår …" -> period)
+    caption_number: str = ""                 # "1" of "Tabel 1: …", when no other table has it ("i tabel 1")
     _holding: dict = field(default_factory=dict, compare=False, repr=False)
 
     def rows_with(self, term: str, column: int | None = None) -> frozenset[int]:
@@ -123,4 +125,5 @@ class PreparedTable:
                                  and all(YES_CELL_RE.match(r[i]) or NO_CELL_RE.match(r[i]) for r in table.rows)),
             asking={i: frozenset(terms(words)) for i, h in enumerate(table.header) if i != key
                     for name, words in COLUMN_SYNONYMS.items() if name in fold(h)},
+            caption_number=number.group(1) if (number := TABLE_NUMBER_RE.search(table.caption)) else "",
         )

@@ -90,9 +90,8 @@ def read_question(prep: PreparedTable, question: str, terms: Terms, generic: fro
               if len(t) >= 5 and any(c.endswith(t) or c.startswith(t) for c in prep.section_terms)}
     content = tuple(t for t in q_terms if t not in framing and t not in key_terms and t not in subjects
                     and not t.endswith("tabel") and t not in composed and t not in listed)
-    caption_number = TABLE_NUMBER_RE.search(prep.table.caption)
     named = any(known(t, prep.label_terms) for t in q_terms if len(t) >= 4) or bool(listed) or bool(
-        caption_number and caption_number.group(1) in TABLE_NUMBER_RE.findall(question))
+        prep.caption_number and prep.caption_number in TABLE_NUMBER_RE.findall(question))
     # A column the question names; "Hvilke kommuner …" does not ask for the column "Antal kommuner".
     # An English word the glossary read as part of a phrase ("link list" -> linksamling) names no column itself.
     english = set(terms(" ".join(translated))) - set(extra_terms)

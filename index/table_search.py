@@ -2,18 +2,18 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Callable, Collection, Sequence
 
 from .table_filters import number_filter, period_filter
 from .table_prep import PreparedTable, key_column
+from .table_message import adds_condition, after_dash, question_of
 from .table_question import TableQuestion, asked_columns, excluded_words, filter_values, read_question
-from .sentences import split_sentences
-from .table_words import (ANAPHORA_RE, BARE_EXAMPLE_RE, CONJUNCTION_START_RE, COUNT_RE, DASH_RE, EVERY_COLUMN_RE,
-                          EXAMPLE_RE, EXPIRED_RE, GENERIC_WORDS, LIST_RE, NAME_RE, NEGATION_RE, NO_CELL_RE, OR_RE,
-                          OTHER_RE, QUOTED_RE, SECOND_QUESTION_RE, TABLE_NUMBER_RE, YEAR_RE, YES_CELL_RE, YES_NO_RE,
-                          has, known)
+from .table_words import (COUNT_RE, EVERY_COLUMN_RE, EXPIRED_RE, GENERIC_WORDS, LIST_RE, LOWERCASE_SUBJECT_RE, NAME_RE,
+                          NEGATION_RE, NO_CELL_RE, OR_RE, OTHER_RE, QUANTITY_WORDS, QUOTED_RE, SECOND_QUESTION_RE,
+                          YEAR_RE, YES_CELL_RE, YES_NO_RE, has, known)
 from .tables import Table
 from .text import fold
 
@@ -51,7 +51,11 @@ class TableSearch:
         # Each table asks for the same words of a question: analyse them once.
         self._terms: Callable[[str], list[str]] = lambda text: list(cached(text))
         self._generic = frozenset(terms(" ".join(GENERIC_WORDS)))
-        self._prepared = [PreparedTable.of(t, self._terms, self._generic) for t in self.tables]
+        self._quantities = frozenset(terms(" ".join(QUANTITY_WORDS)))
+        prepared = [PreparedTable.of(t, self._terms, self._generic) for t in self.tables]
+        numbers = Counter(p.caption_number for p in prepared)
+        # Every report has its "Tabel 1": a number names a table only while no other table has it.
+        self._prepared = [replace(p, caption_number="") if numbers[p.caption_number] > 1 else p for p in prepared]
         self._any_key = re.compile("|".join(p.pattern for prep in self._prepared for p in prep.patterns) or "(?!)")
 
     def match(self, question: str, extra_terms: Sequence[str] = (),
@@ -60,31 +64,15 @@ class TableSearch:
 
         `extra_terms`: Danish terms of the question's English words; `translated`: those English words.
         """
-        # "Vi overvejer at skrive principper. Hvilke kommuner har principper …?": the question is the last sentence.
-        sentences = split_sentences(question.strip()) or [question]   # "bl.a.", "f.eks." do not end one
-        question = sentences[-1]
-        # "Tabel 1 lists ten examples. Which of them …?": a table the context names is the one asked about.
-        named_before = [m.group(0) for s in sentences[:-1] for m in TABLE_NUMBER_RE.finditer(s)]
-        if named_before and not TABLE_NUMBER_RE.search(question):
-            question = f"{question} ({named_before[-1]})"
-        question = BARE_EXAMPLE_RE.sub("", EXAMPLE_RE.sub("", question))
-        found = self._match_one(question, extra_terms, translated)
+        found = self._match_one(question_of(question), extra_terms, translated)
         # "vi overvejer at få regionen med - hvor mange af samarbejderne …": the question after a dash.
-        after_dash = DASH_RE.split(question)[-1]
-        if found is None and after_dash != question and not (CONJUNCTION_START_RE.match(after_dash)
-                                                             or ANAPHORA_RE.search(after_dash)):
-            found = self._match_one(after_dash, extra_terms, translated)
-            context = question[: len(question) - len(after_dash)]
-            if found is not None and self._adds_condition(context, after_dash, found.table):
-                return None   # "Den Digitale Landevej is an 'Aftale' – which agreements …": the context matters
+        split = after_dash(question_of(question)) if found is None else None
+        if split:
+            found = self._match_one(split[1], extra_terms, translated)
+            prep = next((p for p in self._prepared if found and p.table is found.table), None)
+            if prep and adds_condition(split[0], split[1], prep, self._terms, self._generic):
+                return None
         return found
-
-    def _adds_condition(self, context: str, question: str, table: Table) -> bool:
-        """Whether the context holds a word the table could filter by that the question itself lacks."""
-        prep = next(p for p in self._prepared if p.table is table)
-        asked = set(self._terms(question))
-        return any(known(t, prep.vocabulary) and t not in asked and not known(t, prep.section_terms | prep.title_terms)
-                   for t in self._terms(context) if t not in self._generic and len(t) > 2)
 
     def _match_one(self, question: str, extra_terms: Sequence[str], translated: Collection[str]) -> TableMatch | None:
         best: tuple[float, TableMatch] | None = None
@@ -138,7 +126,7 @@ class TableSearch:
         rows, years = period_filter(q.text, table, prep, rows, bool(q.key_rows))
         rows, numbers = number_filter(q.text, table, prep, set(q.terms), self._terms, rows)
         # "Høj på alle kriterierne": a cell value in every column (a value all rows hold is no filter above).
-        every = [t for t in q.content if t in prep.whole_cells] if EVERY_COLUMN_RE.search(q.text) else []
+        every = self._every_column_values(prep, q.text)
         if every:
             columns = [c for c in range(len(table.header)) if c != prep.key and c not in prep.links]
             rows = [i for i in rows if all(any(has(v, prep.cell_terms[i][c]) for v in every) for c in columns)]
@@ -164,6 +152,15 @@ class TableSearch:
         return _Selection(tuple(rows), tuple(values or every),
                           bool(quoted or values or years or numbers or q.blank or linked or set_aside or every), numbers,
                           bool(every))
+
+    def _every_column_values(self, prep: PreparedTable, text: str) -> list[str]:
+        """The cell values asked for in every column: the words just before "på alle kriterier" ("Middel eller
+        Høj på alle kriterierne"); none when the word before it is no cell value ("lav modenhed på alle …")."""
+        match = EVERY_COLUMN_RE.search(text)
+        words = [self._terms(w) for w in text[:match.start()].split()[-3:]] if match else []
+        if not words or not words[-1] or words[-1][0] not in prep.whole_cells:
+            return []
+        return [ts[0] for ts in words if ts and ts[0] in prep.whole_cells]
 
     def _decide(self, prep: PreparedTable, q: TableQuestion, s: _Selection, extra_terms: Sequence[str],
                 translated: Collection[str]) -> tuple[float, TableMatch] | None:
@@ -196,8 +193,8 @@ class TableSearch:
             names = [m for m in NAME_RE.findall(q.text) if set(self._terms(m)) & set(q.unexplained)
                      or (q.named and not set(self._terms(m)) & prep.vocabulary)]
             # "står tønder med i oversigten": written in lowercase, the unknown word right after the verb is the name.
-            subject = re.match(r"^\s*[^\W\d_]+\s+([^\W\d_]{3,})", q.text)
-            if not names and subject and self._terms(subject.group(1))[:1] == list(q.unexplained[:1]) == list(q.unexplained):
+            subject = LOWERCASE_SUBJECT_RE.match(q.text)
+            if not names and subject and len(q.unexplained) == 1 and self._terms(subject.group(1)) == list(q.unexplained):
                 names = [subject.group(1).capitalize()]
             if names and not SECOND_QUESTION_RE.search(q.text):
                 # Two tables may both lack the name: the one whose own words the question uses is meant.
@@ -207,6 +204,8 @@ class TableSearch:
             return None   # "…, og hvilke har de nyeste?": a second question the list does not answer
         if not s.filtered and not (q.named and (q.count or q.every)):
             return None
+        if q.count and q.subjects & self._quantities:
+            return None   # "Hvor mange borgere bor der …" asks for a sum of a column, not for a number of rows
         if (not s.rows and not (q.count and s.every_column)) or (s.filtered and len(s.rows) == n and not q.columns):
             return None
         # "Hvilke kommuner …" lists a table keyed by municipality rather than one that merely shares a word.

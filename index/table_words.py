@@ -102,10 +102,12 @@ CONTRAST_RE = re.compile(r"\b(rather than|instead of|i stedet for|frem for|snare
 # "Høj på alle kriterierne", "high on every criterion": the value in every column, not in one.
 EVERY_COLUMN_RE = re.compile(r"\b(?:på|i|on|in|for|across)\s+(?:alle|all|every|hvert|hver|each)\s+(?:\w+\s+)?"
                              r"(?:kriteri\w*|parametr\w*|kolonn\w*|criteri\w*|columns?|dimension\w*)", re.I)
+# "står tønder med …", "har odsherred …": the word right after a yes/no verb is its subject.
+LOWERCASE_SUBJECT_RE = re.compile(r"^\s*[^\W\d_]+\s+([^\W\d_]{3,})\b")
 DASH_RE = re.compile(r"\s[-–—]\s")
 CONJUNCTION_START_RE = re.compile(r"^\s*(og|eller|men|and|or|but)\b", re.I)
 # "… – hvilke af dem …", "… – is it …": a part that points back to the context is not a question of its own.
-ANAPHORA_RE = re.compile(r"\b(dem|deres|den|disse|dette|them|their|they|it|its|those|these)\b", re.I)
+ANAPHORA_RE = re.compile(r"\b(dem|deres|disse|dette|them|their|they|those|these)\b", re.I)
 LIST_OF_RE = re.compile(r"\b(?:liste|listen|oversigt|oversigten|list|overview|samling|samlingen)\s+(?:over|of)\s+"
                         r"(?:(?:de|the|alle|all|kommunernes|municipal)\s+)?([^\W\d_]+)", re.I)
 # "i tabel 1", "table 3": a table named by its caption's number.
@@ -132,8 +134,13 @@ looking look into onto bortset undtagen udover except apart besides blot kun sto
 tre fire fem seks syv otte ni ti
 scorer score scores scored rated rating bedømt vurderet vurderes består bestå consist consists consisting
 total behind overview case cases says kigger kigge kiggede
-stadig stadigvæk fortsat still ny nye nyt new op bare blot just fundet finder fandt found målt måles measured set up
+stadig stadigvæk fortsat still ny nye nyt new op bare blot just fundet finder fandt found målt måles measured 
 after before efter før bor bo boende live lives living mainly primarily mostly chiefly hovedsageligt""".split())
+
+
+# What a count may ask the sum of rather than the number of rows ("Hvor mange borgere …").
+QUANTITY_WORDS = frozenset("""borgere borger indbyggere indbygger befolkning population people inhabitants residents
+citizens ansatte medarbejdere employees staff kroner penge money""".split())
 
 
 # Question words that ask for a column without naming it ("Hvornår udløber Hernings strategi?" asks for the period).

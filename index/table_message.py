@@ -1,0 +1,39 @@
+"""Which part of a chat message a table question is: the last sentence, or the part after a dash."""
+from __future__ import annotations
+
+from typing import Callable
+
+from .sentences import split_sentences
+from .table_prep import PreparedTable
+from .table_words import (ANAPHORA_RE, BARE_EXAMPLE_RE, CONJUNCTION_START_RE, DASH_RE, EXAMPLE_RE, TABLE_NUMBER_RE,
+                          known)
+
+
+def question_of(message: str) -> str:
+    """The last sentence ("Vi overvejer at skrive principper. Hvilke kommuner …?"), with a table that an
+    earlier sentence names ("Tabel 1 lists ten examples. Which of them …?"); examples in brackets left out."""
+    sentences = split_sentences(message.strip()) or [message]   # "bl.a.", "f.eks." do not end one
+    question = sentences[-1]
+    named_before = [m.group(0) for s in sentences[:-1] for m in TABLE_NUMBER_RE.finditer(s)]
+    if named_before and not TABLE_NUMBER_RE.search(question):
+        question = f"{question} ({named_before[-1]})"
+    return BARE_EXAMPLE_RE.sub("", EXAMPLE_RE.sub("", question))
+
+
+def after_dash(question: str) -> tuple[str, str] | None:
+    """("vi overvejer at få regionen med - ", "hvor mange af samarbejderne …"): context and question, when the
+    part after the last dash stands on its own (no "og …", no "hvilke af dem …")."""
+    last = DASH_RE.split(question)[-1]
+    if last == question or CONJUNCTION_START_RE.match(last) or ANAPHORA_RE.search(last):
+        return None
+    return question[: len(question) - len(last)], last
+
+
+def adds_condition(context: str, question: str, prep: PreparedTable, terms: Callable[[str], list[str]],
+                   generic: frozenset[str]) -> bool:
+    """Whether the context holds a word the table could filter by that the question itself lacks
+    ("Den Digitale Landevej is an 'Aftale' – which agreements …": the context matters)."""
+    asked = set(terms(question))
+    background = prep.section_terms | prep.title_terms
+    return any(known(t, prep.vocabulary) and t not in asked and not known(t, background)
+               for t in terms(context) if t not in generic and len(t) > 2)
