@@ -134,7 +134,7 @@ looking look into onto bortset undtagen udover except apart besides blot kun sto
 tre fire fem seks syv otte ni ti
 scorer score scores scored rated rating bedømt vurderet vurderes består bestå consist consists consisting
 total behind overview case cases says kigger kigge kiggede
-stadig stadigvæk fortsat still ny nye nyt new op bare blot just fundet finder fandt found målt måles measured 
+stadig stadigvæk fortsat still ny nye nyt new op bare blot just fundet finder fandt found målt måles measured set up
 after before efter før bor bo boende live lives living mainly primarily mostly chiefly hovedsageligt""".split())
 
 
