@@ -1,6 +1,7 @@
 """Which part of a chat message a table question is: the last sentence, or the part after a dash."""
 from __future__ import annotations
 
+import re
 from typing import Callable
 
 from .sentences import split_sentences
@@ -8,13 +9,27 @@ from .table_prep import PreparedTable
 from .table_words import (ANAPHORA_RE, BARE_EXAMPLE_RE, CONJUNCTION_START_RE, DASH_RE, EXAMPLE_RE, TABLE_NUMBER_RE,
                           known)
 
+_LOWER_START_RE = re.compile(r"([.!?]\s+)([a-zæøå])")
+_ASKS_RE = re.compile(r"\s*(hv\w+|which|what|how|who|when|where|does|do|is|are|has|have|har|er|findes|står|kan)\b", re.I)
+
 
 def question_of(message: str) -> str:
     """The last sentence ("Vi overvejer at skrive principper. Hvilke kommuner …?"), with a table that an
     earlier sentence names ("Tabel 1 lists ten examples. Which of them …?"); examples in brackets left out."""
-    sentences = split_sentences(message.strip()) or [message]   # "bl.a.", "f.eks." do not end one
-    question = sentences[-1]
-    named_before = [m.group(0) for s in sentences[:-1] for m in TABLE_NUMBER_RE.finditer(s)]
+    message = message.strip()
+    # Teams messages are often all lowercase ("… i ishøj. hvad hedder …"): a sentence may start in lowercase.
+    probe = _LOWER_START_RE.sub(lambda m: m.group(1) + m.group(2).upper(), message)
+    sentences = split_sentences(probe) or [probe]   # "bl.a.", "f.eks." do not end one
+    spans, position = [], 0
+    for sentence in sentences:
+        start = probe.find(sentence, position)
+        spans.append((start, start + len(sentence)) if start >= 0 else (position, len(probe)))
+        position = spans[-1][1]
+    # The last sentence that asks ("…? tænker kun på dem hvor der står et slutår" adds a remark).
+    chosen = next((i for i in reversed(range(len(sentences)))
+                   if sentences[i].rstrip().endswith("?") or _ASKS_RE.match(sentences[i])), len(sentences) - 1)
+    question = message[spans[chosen][0]:spans[chosen][1]]
+    named_before = [m.group(0) for s in sentences[:chosen] for m in TABLE_NUMBER_RE.finditer(s)]
     if named_before and not TABLE_NUMBER_RE.search(question):
         question = f"{question} ({named_before[-1]})"
     return BARE_EXAMPLE_RE.sub("", EXAMPLE_RE.sub("", question))

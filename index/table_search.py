@@ -12,7 +12,7 @@ from .table_prep import PreparedTable, key_column
 from .table_message import adds_condition, after_dash, question_of
 from .table_question import TableQuestion, asked_columns, excluded_words, filter_values, read_question
 from .table_words import (COUNT_RE, EVERY_COLUMN_RE, EXPIRED_RE, GENERIC_WORDS, LIST_RE, LOWERCASE_SUBJECT_RE, NAME_RE,
-                          NEGATION_RE, NO_CELL_RE, OR_RE, OTHER_RE, QUANTITY_WORDS, QUOTED_RE, SECOND_QUESTION_RE,
+                          NEGATION_RE, NO_CELL_RE, OR_RE, OTHER_RE, POSSESSIVE_RE, QUANTITY_WORDS, QUOTED_RE, SECOND_QUESTION_RE,
                           YEAR_RE, YES_CELL_RE, YES_NO_RE, has, known)
 from .tables import Table
 from .text import fold
@@ -64,9 +64,20 @@ class TableSearch:
 
         `extra_terms`: Danish terms of the question's English words; `translated`: those English words.
         """
-        found = self._match_one(question_of(question), extra_terms, translated)
+        asked = question_of(question)
+        # "jeg er ny i ishøj. hvad hedder vores strategi …?": the one row the context names, asked about with
+        # "vores/deres/our/their".
+        context = fold(question[: max(0, len(question) - len(asked))])
+        rows = {m.group(0).strip() for m in self._any_key.finditer(context)}
+        owner = POSSESSIVE_RE.search(asked)
+        if owner and not self._any_key.search(fold(asked)):
+            if len(rows) == 1:
+                asked = f"{asked} ({rows.pop()})"
+            elif owner.group(1).lower() in ("vores", "vor", "our") and YES_NO_RE.match(asked):
+                return None   # "does kl have our strategy": whose, the table cannot tell
+        found = self._match_one(asked, extra_terms, translated)
         # "vi overvejer at få regionen med - hvor mange af samarbejderne …": the question after a dash.
-        split = after_dash(question_of(question)) if found is None else None
+        split = after_dash(asked) if found is None else None
         if split:
             found = self._match_one(split[1], extra_terms, translated)
             prep = next((p for p in self._prepared if found and p.table is found.table), None)

@@ -6,7 +6,8 @@ from functools import lru_cache
 
 COUNT_RE = re.compile(r"\b(hvor mange|antal(let)?|how many|number of)\b", re.I)
 LIST_RE = re.compile(r"\b(hvilke|hvilken|hvem|hvis|which|whose|list|liste|nævn|oversigt)\b", re.I)
-YES_NO_RE = re.compile(r"^\s*(har|er|findes|står|giver|dækker|bruger|indgår|hører|does|do|has|is|are|gives?|covers?|uses?)\b", re.I)
+YES_NO_RE = re.compile(r"^\s*(har|er|findes|står|giver|dækker|bruger|indgår|hører|kan (?:jeg|man|vi) finde|does|do|has|is|are|"
+                       r"gives?|covers?|uses?|can (?:i|we|you) find)\b", re.I)
 # Questions that ask for an explanation are prose questions, even when they name a table's row.
 EXPLAIN_RE = re.compile(r"\b(hvordan|hvorfor|how(?!\s+many\b)|why|forklar|explain|fordele|ulemper|erfaring\w*)\b", re.I)
 # The noun after "hvilke"/"hvor mange" names what is listed ("Hvilke samarbejder …"), it does not filter.
@@ -104,6 +105,7 @@ EVERY_COLUMN_RE = re.compile(r"\b(?:på|i|on|in|for|across)\s+(?:alle|all|every|
                              r"(?:kriteri\w*|parametr\w*|kolonn\w*|criteri\w*|columns?|dimension\w*)", re.I)
 # "står tønder med …", "har odsherred …": the word right after a yes/no verb is its subject.
 LOWERCASE_SUBJECT_RE = re.compile(r"^\s*[^\W\d_]+\s+([^\W\d_]{3,})\b")
+POSSESSIVE_RE = re.compile(r"\b(vores|vor|deres|dens|our|their|its)\b", re.I)
 DASH_RE = re.compile(r"\s[-–—]\s")
 CONJUNCTION_START_RE = re.compile(r"^\s*(og|eller|men|and|or|but)\b", re.I)
 # "… – hvilke af dem …", "… – is it …": a part that points back to the context is not a question of its own.
@@ -135,7 +137,9 @@ tre fire fem seks syv otte ni ti
 scorer score scores scored rated rating bedømt vurderet vurderes består bestå consist consists consisting
 total behind overview case cases says kigger kigge kiggede
 stadig stadigvæk fortsat still ny nye nyt new op bare blot just fundet finder fandt found målt måles measured set up
-after before efter før bor bo boende live lives living mainly primarily mostly chiefly hovedsageligt""".split())
+after before efter før bor bo boende live lives living mainly primarily mostly chiefly hovedsageligt
+lancerede lancere lanceret launched launch omfatter omfatte omfattede comprise comprises vores vor our ours
+bestemt bestemte specific certain particular""".split())
 
 
 # What a count may ask the sum of rather than the number of rows ("Hvor mange borgere …").
@@ -147,7 +151,7 @@ citizens ansatte medarbejdere employees staff kroner penge money""".split())
 COLUMN_SYNONYMS = {
     "periode": """hvornår when udløber udløb udløbet slutter ender ends expire expires starter begynder gælder
                   valid år årene years årstal løber runs periode period""",
-    "form": """slags type kind form hedder kaldes called name navn strategi strategy""",
+    "form": """slags type kind form hedder kaldes called name navn strategi strategy dokument dokumentet document""",
     "ledelse": """leder ledes ledet styrer styres lead leads governs governed""",
     "indbygger": """borgere borger befolkning befolkningen population people inhabitants residents citizens""",
 }

@@ -390,6 +390,16 @@ def test_context_before_a_dash_and_a_value_in_every_column(corpus_index):
     assert started and "Hillerød" not in started and "Albertslund" in started   # 2015-2020 out, 2019-2023 in
     assert corpus_index.match_table("How many people live in the municipalities in the cooperation?") is None
     assert corpus_index.match_table("Hvor mange borgere bor der i de kommuner, der samarbejder om digitalisering?") is None
+    # Lowercase Teams messages: a sentence may start in lowercase; a remark after the question is no question;
+    # "vores strategi" is the one row the context names.
+    assert ask("jeg arbejder i assens. hvad hedder vores strategi i kl's oversigt").rows == ("Assens",)
+    assert len(ask("hvor mange kommuner i linksamlingen har et slutår i 2023 eller senere? tænker kun på dem med "
+                   "et slutår").rows) > 5
+    assert corpus_index.match_table("ny her i stevns. does kl have our strategy in their list") is None
+    missing = ask("Kan jeg finde Herlev i linksamlingen?")
+    assert missing.rows == () and "Herlev" in missing.short_answer
+    assert set(ask("Hvem lancerede en digitaliseringsstrategi med start i 2020?").rows) >= {"Allerød", "Billund"}
+    assert ask("Which document does Assens have in KL's list?").rows == ("Assens",)
     # "KL's liste over strategier" is the table itself: every row.
     assert len(ask("Hvor mange kommuner står der på KL's liste over strategier?").rows) == 64
     # "bor", "mainly", "after" frame; "borgere" asks for the inhabitants.
