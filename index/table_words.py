@@ -9,10 +9,12 @@ LIST_RE = re.compile(r"\b(hvilke|hvilken|hvem|hvis|which|whose|list|liste|nævn|
 YES_NO_RE = re.compile(r"^\s*(har|er|findes|står|giver|dækker|bruger|indgår|hører|kan (?:jeg|man|vi) finde|does|do|has|is|are|"
                        r"gives?|covers?|uses?|can (?:i|we|you) find)\b", re.I)
 # Questions that ask for an explanation are prose questions, even when they name a table's row.
-EXPLAIN_RE = re.compile(r"\b(hvordan|hvorfor|how(?!\s+many\b)|why|forklar|explain|fordele|ulemper|erfaring\w*)\b", re.I)
+EXPLAIN_RE = re.compile(r"\b(hvordan|hvorfor|how(?!\s+many\b)|why|forklar|explain|fordele|ulemper|erfaring\w*|"
+                        r"for (?:mange|få)|too (?:many|few))\b", re.I)   # "hvor mange er for mange": a judgement
 # The noun after "hvilke"/"hvor mange" names what is listed ("Hvilke samarbejder …"), it does not filter.
 SUBJECT_RE = re.compile(r"\b(?:hvilke|hvilken|hvilket|hvor mange|which|how many|what)\s+((?:\S+\s+){0,4})", re.I)
-SKIP_WORDS = frozenset("af of de the to tre fire fem seks syv otte ni ti store små nye gamle large small new old".split())
+SKIP_WORDS = frozenset("""af of de the to tre fire fem seks syv otte ni ti store små nye gamle large small new old
+disse dem deres vores jeres these those their our your""".split())
 YEAR_RE = re.compile(r"\b(19[89]\d|20[0-4]\d)\b")
 SPAN_RE = re.compile(r"\b(19[89]\d|20[0-4]\d)\s*[-–]\s*(19[89]\d|20[0-4]\d)\b")
 
@@ -139,7 +141,7 @@ total behind overview case cases says kigger kigge kiggede
 stadig stadigvæk fortsat still ny nye nyt new op bare blot just fundet finder fandt found målt måles measured set up
 after before efter før bor bo boende live lives living mainly primarily mostly chiefly hovedsageligt
 lancerede lancere lanceret launched launch omfatter omfatte omfattede comprise comprises vores vor our ours
-bestemt bestemte specific certain particular""".split())
+bestemt bestemte specific certain particular præcis præcist""".split())
 
 
 # What a count may ask the sum of rather than the number of rows ("Hvor mange borgere …").

@@ -400,6 +400,12 @@ def test_context_before_a_dash_and_a_value_in_every_column(corpus_index):
     assert missing.rows == () and "Herlev" in missing.short_answer
     assert set(ask("Hvem lancerede en digitaliseringsstrategi med start i 2020?").rows) >= {"Allerød", "Billund"}
     assert ask("Which document does Assens have in KL's list?").rows == ("Assens",)
+    # "hvilke af deres projekter": a possessive is not the listed noun; "for mange" asks for a judgement.
+    assert ask("vi kigger på favrskov. hvilke af deres projekter fik høj på effektivisering").rows == (
+        "Tidsbestilling i Borgerservice",)
+    assert corpus_index.match_table("hvor mange deltagere er for mange i et samarbejde med flere kommuner") is None
+    two = ask("de aftalebaserede samarbejder i tabel 1 – hvor mange af dem dækker over 200.000 indbyggere?")
+    assert two.short_answer.startswith("**2** ifølge")   # no verb as the rows' noun ("**2** dækker")
     # "KL's liste over strategier" is the table itself: every row.
     assert len(ask("Hvor mange kommuner står der på KL's liste over strategier?").rows) == 64
     # "bor", "mainly", "after" frame; "borgere" asks for the inhabitants.

@@ -38,6 +38,11 @@ def table_short_answer(question: str, match: TableMatch) -> str:
     subject = listed[0].lower() if listed and not listed[0][:1].isupper() else ""
     if subject.endswith("ne") or is_english(question):   # "**4** samarbejderne", "**2** municipalities" read badly
         subject = ""
+    # The rows' noun, as the table names them ("kommuner", "samarbejder"), not a verb ("hvor mange af dem dækker").
+    table = match.table
+    nouns = re.findall(r"[^\W\d_]{5,}", f"{table.title} {table.caption} {table.section} {table.header[match.key_column]}".lower())
+    if not any(subject[:5] == noun[:5] for noun in nouns):
+        subject = ""
     yes_no = not re.match(r"\s*(hv\w*|which|what|who|how|when|where)\b", question, re.I)
     n = len(match.rows)
     if match.intent == "absent":
