@@ -107,7 +107,8 @@ EVERY_COLUMN_RE = re.compile(r"\b(?:på|i|on|in|for|across)\s+(?:alle|all|every|
                              r"(?:kriteri\w*|parametr\w*|kolonn\w*|criteri\w*|columns?|dimension\w*)", re.I)
 # "står tønder med …", "har odsherred …": the word right after a yes/no verb is its subject.
 LOWERCASE_SUBJECT_RE = re.compile(r"^\s*[^\W\d_]+\s+([^\W\d_]{3,})\b")
-POSSESSIVE_RE = re.compile(r"\b(vores|vor|deres|dens|our|their|its)\b", re.I)
+# "vores strategi", "linket til den": a question that refers back to the one row its context names.
+POSSESSIVE_RE = re.compile(r"\b(vores|vor|deres|dens|den|dem|our|their|its|it|them)\b", re.I)
 DASH_RE = re.compile(r"\s[-–—]\s")
 CONJUNCTION_START_RE = re.compile(r"^\s*(og|eller|men|and|or|but)\b", re.I)
 # "… – hvilke af dem …", "… – is it …": a part that points back to the context is not a question of its own.
@@ -141,7 +142,8 @@ total behind overview case cases says kigger kigge kiggede
 stadig stadigvæk fortsat still ny nye nyt new op bare blot just fundet finder fandt found målt måles measured set up
 after before efter før bor bo boende live lives living mainly primarily mostly chiefly hovedsageligt
 lancerede lancere lanceret launched launch omfatter omfatte omfattede comprise comprises vores vor our ours
-bestemt bestemte specific certain particular præcis præcist""".split())
+bestemt bestemte specific certain particular præcis præcist valgt valgte vælge chosen chose måde måden way
+læse læser read assessment""".split())
 
 
 # What a count may ask the sum of rather than the number of rows ("Hvor mange borgere …").

@@ -406,6 +406,10 @@ def test_context_before_a_dash_and_a_value_in_every_column(corpus_index):
     assert corpus_index.match_table("hvor mange deltagere er for mange i et samarbejde med flere kommuner") is None
     two = ask("de aftalebaserede samarbejder i tabel 1 – hvor mange af dem dækker over 200.000 indbyggere?")
     assert two.short_answer.startswith("**2** ifølge")   # no verb as the rows' noun ("**2** dækker")
+    # "linket til den": the one row the context names; "valgt", "på den måde", "læse" frame.
+    link = ask("skal læse herning. hvilket link står der til den i kl's oversigt")
+    assert link.rows == ("Herning",)
+    assert set(ask("Hvilke kommuner har valgt en digitaliseringspolitik frem for en strategi?").rows) == {"Esbjerg", "Horsens"}
     # "KL's liste over strategier" is the table itself: every row.
     assert len(ask("Hvor mange kommuner står der på KL's liste over strategier?").rows) == 64
     # "bor", "mainly", "after" frame; "borgere" asks for the inhabitants.
