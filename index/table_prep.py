@@ -96,11 +96,9 @@ class PreparedTable:
         columns = range(len(table.header))
         links = frozenset(i for i in columns if sum(bool(LINK_RE.search(r[i])) for r in table.rows) > len(table.rows) / 3)
         # Link and file-name cells are not searched: their words ("...vision_2020.pdf") are not the table's data.
-        cells = tuple(tuple(cell_terms(terms, c) if i not in links else frozenset() for i, c in enumerate(r))
-                      for r in table.rows)
         words = frozenset(fold(w) for r in table.rows for c in r for w in re.findall(r"[^\W\d_]+", c))
-        cells = tuple(tuple(t | elided_terms(terms, c, words) if i not in links else t
-                            for i, (c, t) in enumerate(zip(r, row))) for r, row in zip(table.rows, cells))
+        cells = tuple(tuple(cell_terms(terms, c) | elided_terms(terms, c, words) if i not in links else frozenset()
+                            for i, c in enumerate(r)) for r in table.rows)
         row_terms = tuple(frozenset().union(*(t for i, t in enumerate(row) if i != key)) for row in cells)
         column_terms = tuple(cell_terms(terms, h) for h in table.header)
         section_terms = cell_terms(terms, table.section.split(" › ")[-1] + " " + table.caption)

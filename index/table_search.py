@@ -67,10 +67,10 @@ class TableSearch:
         asked = question_of(question)
         # "jeg er ny i ishøj. hvad hedder vores strategi …?": the one row the context names, asked about with
         # "vores/deres/our/their".
-        context = fold(question[: max(0, len(question) - len(asked))])
-        rows = {m.group(0).strip() for m in self._any_key.finditer(context)}
         owner = POSSESSIVE_RE.search(asked)
         if owner and not self._any_key.search(fold(asked)):
+            context = fold(question[: max(0, len(question) - len(asked))])
+            rows = {m.group(0).strip() for m in self._any_key.finditer(context)}
             if len(rows) == 1:
                 asked = f"{asked} ({rows.pop()})"
             elif owner.group(1).lower() in ("vores", "vor", "our") and YES_NO_RE.match(asked):
@@ -140,7 +140,7 @@ class TableSearch:
         every = self._every_column_values(prep, q.text)
         if every:
             columns = [c for c in range(len(table.header)) if c != prep.key and c not in prep.links]
-            rows = [i for i in rows if all(any(has(v, prep.cell_terms[i][c]) for v in every) for c in columns)]
+            rows = [i for i in rows if all(any(i in prep.rows_with(v, c) for v in every) for c in columns)]
         linked = [c for c in q.columns if c in prep.links]
         rows = [i for i in rows if all(has(v, prep.link_terms[i]) for v in q.link_values)]
         if not q.key_rows:
