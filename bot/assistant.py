@@ -187,7 +187,8 @@ class Assistant:
             if need:
                 matches = await asyncio.to_thread(self.router.route, f"{need} ({subject})", 1)
                 return views.route_reply(need, matches, self.groups.fallback)
-        return await asyncio.to_thread(self.route, command.arg or turn.text)
+        # "hvem kan hjælpe med?" names no need: ask for one rather than route the asking words
+        return await asyncio.to_thread(self.route, command.arg)
 
     async def _route_signal(self, command: Command, turn: Turn) -> Reply:
         """A pick from "Mente du …?" (+1) or 👍/👎 on a recommendation, kept as need text, group and time."""

@@ -7,6 +7,8 @@ from typing import Any, Mapping
 
 from index.text import fold
 
+from .routing.request import routing_need
+
 # Folded forms (see index.text.fold): "hjælp" -> "hjalp", "næste" -> "naste", "spørg" -> "sporg".
 _EXACT = {
     "hjalp": "help", "help": "help", "?": "help", "hjalpe": "help",
@@ -21,7 +23,6 @@ _EXACT = {
 }
 _EXACT = {fold(k): v for k, v in _EXACT.items()}
 _DIALOG_N_RE = re.compile(r"^dialog\s*(?:nr\.?\s*)?(\d{1,3})(\s+anonymt?)?$")
-_ROUTE_RE = re.compile(r"^hvem\s+kan\s+hj(?:a|e)lpe?\s+(?:mig\s+|os\s+)?(?:med|om)\b[\s:,-]*(.*)$", re.S)
 _ASK_RE = re.compile(r"^sp(?:o|ø)rg\b[\s:,-]*(.*)$", re.S)
 
 
@@ -50,10 +51,9 @@ def parse_text(text: str) -> Command:
     match = _DIALOG_N_RE.match(key)
     if match:
         return Command("dialog_start", match.group(1), value={"anonymous": True} if match.group(2) else {})
-    if _ROUTE_RE.match(key):
-        # Cut the original text at the same number of words to keep the user's spelling.
-        prefix_words = len(key.split()) - len(_ROUTE_RE.match(key).group(1).split())
-        return Command("route", " ".join(stripped.split()[prefix_words:]))
+    need = routing_need(stripped)   # "hvem kan hjælpe med …", "…, hvem skal vi tale med?"
+    if need is not None:
+        return Command("route", need)
     if _ASK_RE.match(key):
         return Command("ask", " ".join(stripped.split()[1:]).lstrip(":,- "))
     return Command("text", stripped)

@@ -42,6 +42,13 @@ async def test_route_command_and_card_button(assistant):
     assert reply.data["groups"][0]["id"] == "indkob"
 
 
+async def test_a_message_that_asks_who_to_talk_to_is_routed(assistant):
+    [reply] = await assistant.handle(turn("Vi skal have en databehandleraftale og styr på GDPR, hvem skal vi tale med?"))
+    assert reply.kind == "route" and reply.data["groups"][0]["id"] == "sikkerhed"
+    [ask] = await assistant.handle(turn("hvem kan hjælpe med?"))   # no need named: ask for one, route nothing
+    assert ask.kind != "route" and "hvad I skal have hjælp til" in ask.text
+
+
 async def test_help_themes_groups(assistant):
     assert (await assistant.handle(turn("hjælp")))[0].kind == "help"
     themes = (await assistant.handle(turn("temaer")))[0]

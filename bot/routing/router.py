@@ -15,6 +15,7 @@ from ..content import ThemeGroup, ThemeGroups
 from .decision import Calibration, Decision, decide, group_probabilities, none_probability
 from .domain import DomainLayer, cached_query_vectors, load_domain
 from .evidence import Evidence, GroupEvidence, need_features
+from .request import routing_need
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,8 @@ class Router:
         return Analysis(ev, decision, features)
 
     def route(self, need: str, limit: int = 3) -> list[GroupMatch]:
+        asked = routing_need(need or "")
+        need = need if asked is None else asked   # "…, hvem skal vi tale med?": the asking words are no topic
         if not self.groups or not words(need or ""):
             return []
         evidence_model = self._evidence
