@@ -1,6 +1,8 @@
 """Theme groups and dialogue question sets from YAML, validated with errors naming file and key."""
 from __future__ import annotations
 
+import difflib
+import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,6 +13,8 @@ import yaml
 _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MAX_EXAMPLE_CHARS = 300
+GROUP_KEYS = ("id", "name", "description", "examples", "contact", "channel")
+log = logging.getLogger(__name__)
 
 
 class ContentError(ValueError):
@@ -63,6 +67,20 @@ class DialogueSet:
     questions: tuple[DialogueQuestion, ...]
 
 
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A key written twice in one mapping is an error: YAML would silently keep only the last value."""
+
+    def construct_mapping(self, node, deep=False):
+        seen = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if isinstance(key, (str, int, float, bool)) and key in seen:
+                raise yaml.constructor.ConstructorError(None, None, f"the key {key!r} is written twice",
+                                                        key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep)
+
+
 class _Reader:
     """Typed access to parsed YAML that reports 'file: key.path: problem'."""
 
@@ -80,13 +98,29 @@ class _Reader:
         except (OSError, UnicodeDecodeError) as exc:
             raise ContentError(f"{self.path}: cannot read ({exc})") from None
         try:
-            return yaml.safe_load(text)
+            data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
         except yaml.YAMLError as exc:
             where = getattr(exc, "problem_mark", None)
             line = f" (line {where.line + 1})" if where else ""
             raise ContentError(f"{self.path}: not valid YAML{line}: {getattr(exc, 'problem', exc)}") from None
+        if data is None:
+            raise ContentError(f"{self.path}: the file is empty")
+        return data
+
+    def keys(self, data: dict, known: tuple[str, ...], key: str) -> None:
+        """A misspelt key ("exampels") is an error, as its value would be lost; other extra keys are noted."""
+        for name in data:
+            if name in known:
+                continue
+            close = difflib.get_close_matches(str(name), known, n=1, cutoff=0.75)
+            where = f"{key}.{name}" if key else str(name)
+            if close:
+                raise self.fail(where, f"unknown key; did you mean {close[0]!r}?")
+            log.warning("%s: %s: unknown key, ignored (known: %s)", self.path, where, ", ".join(known))
 
     def mapping(self, value: Any, key: str) -> dict:
+        if value is None:
+            raise self.fail(key, "is missing or empty")
         if not isinstance(value, dict):
             raise self.fail(key, f"must be a mapping (got {type(value).__name__})")
         return value
@@ -108,6 +142,7 @@ class _Reader:
 
     def contact(self, value: Any, path: str) -> Contact:
         data = self.mapping(value, path)
+        self.keys(data, ("name", "email"), path)
         email = self.text(data, "email", path, required=False)
         if email and not _EMAIL_RE.match(email):
             raise self.fail(f"{path}.email", f"is not an e-mail address: {email!r}")
@@ -117,11 +152,15 @@ class _Reader:
 def load_theme_groups(path: Path) -> ThemeGroups:
     reader = _Reader(path)
     root = reader.mapping(reader.load(), "(top level)")
+    reader.keys(root, ("theme_groups", "fallback"), "")
+    if "theme_groups" not in root:
+        raise reader.fail("theme_groups", f"is missing (the file has: {', '.join(map(str, root)) or 'nothing'})")
     groups: list[ThemeGroup] = []
     seen: set[str] = set()
     for i, item in enumerate(reader.items(root.get("theme_groups"), "theme_groups")):
         key = f"theme_groups[{i}]"
         data = reader.mapping(item, key)
+        reader.keys(data, GROUP_KEYS, key)
         group_id = reader.text(data, "id", key)
         if not _ID_RE.match(group_id):
             raise reader.fail(f"{key}.id", f"must be letters, digits, '-', '_' or '.' (got {group_id!r})")
@@ -147,6 +186,7 @@ def load_theme_groups(path: Path) -> ThemeGroups:
     fallback = None
     if root.get("fallback") is not None:
         data = reader.mapping(root["fallback"], "fallback")
+        reader.keys(data, ("name", "contact", "channel"), "fallback")
         fallback = Fallback(
             name=reader.text(data, "name", "fallback"),
             contact=reader.contact(data["contact"], "fallback.contact") if data.get("contact") else None,
@@ -158,11 +198,13 @@ def load_theme_groups(path: Path) -> ThemeGroups:
 def load_dialogues(path: Path) -> tuple[DialogueSet, ...]:
     reader = _Reader(path)
     root = reader.mapping(reader.load(), "(top level)")
+    reader.keys(root, ("dialogues",), "")
     sets: list[DialogueSet] = []
     seen: set[str] = set()
     for i, item in enumerate(reader.items(root.get("dialogues"), "dialogues")):
         key = f"dialogues[{i}]"
         data = reader.mapping(item, key)
+        reader.keys(data, ("id", "title", "description", "source", "questions"), key)
         set_id = reader.text(data, "id", key)
         if set_id in seen:
             raise reader.fail(f"{key}.id", f"{set_id!r} is used twice")
@@ -171,6 +213,7 @@ def load_dialogues(path: Path) -> tuple[DialogueSet, ...]:
         for j, q in enumerate(reader.items(data.get("questions"), f"{key}.questions")):
             qkey = f"{key}.questions[{j}]"
             qdata = {"text": q} if isinstance(q, str) else reader.mapping(q, qkey)
+            reader.keys(qdata, ("text", "context", "case"), qkey)
             questions.append(DialogueQuestion(reader.text(qdata, "text", qkey),
                                               reader.text(qdata, "context", qkey, required=False),
                                               reader.text(qdata, "case", qkey, required=False)))
