@@ -139,6 +139,18 @@ class Assistant:
         if name == "show_chunk":
             hit = self.answerer.searcher.chunk(str(command.value.get("chunk_id", "")))
             return [views.chunk_reply(hit)] if hit else [views.text_reply("Den kilde findes ikke længere i materialet.")]
+        if name == "typo":
+            return [views.text_reply(f"Mente du **{command.arg}**? Skriv det, så gør jeg det – eller skriv **hjælp** "
+                                     "for at se, hvad jeg kan.")]
+        if name in ("greeting", "thanks"):
+            async def small_talk() -> list[Reply]:
+                if name == "thanks":
+                    return [views.text_reply("Selv tak! Skriv bare, hvis du har flere spørgsmål – eller **hjælp** for at "
+                                             "se, hvad jeg kan.")]
+                return [views.welcome_reply()]
+            if await self.dialogue.running(turn):   # in a dialogue every other message is an answer
+                return await self.dialogue.answer_message(turn, " ".join(turn.text.split()), small_talk)
+            return await small_talk()
         if name == "unknown_action":
             return [views.text_reply("Den knap kender jeg ikke (måske er kortet gammelt). Skriv **hjælp** for at se, hvad jeg kan.")]
         if name == "empty":

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import re
 import json
 import os
 import sys
@@ -107,7 +108,8 @@ async def run_chat(config) -> int:
         except EOFError:
             print()
             return 0
-        for reply in await services.assistant.handle(Turn(text, "terminal", "terminal-user", "Dig")):
+        text = re.sub(r"<at>[^<]*</at>", " ", text)   # pasted from Teams: the @mention is not the message
+        for reply in await services.assistant.handle(Turn(text, "terminal", "terminal-user", "Du")):
             print("\n" + reply.text + "\n")
 
 

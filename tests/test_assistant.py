@@ -49,6 +49,20 @@ async def test_a_message_that_asks_who_to_talk_to_is_routed(assistant):
     assert ask.kind != "route" and "hvad I skal have hjælp til" in ask.text
 
 
+async def test_greetings_thanks_and_typos_are_not_questions(assistant):
+    [hello] = await assistant.handle(turn("Hej"))
+    assert hello.kind == "help" and hello.text.startswith("Hej! Jeg er Sparringsbot")
+    [thanks] = await assistant.handle(turn("tak for hjælpen"))
+    assert "Selv tak" in thanks.text
+    [typo] = await assistant.handle(turn("temagruper"))
+    assert "Mente du **temagrupper**?" in typo.text
+    await assistant.handle(turn("dialog 1"))
+    [answer] = await assistant.handle(turn("tak", user="bo", name="Bo"))   # in a dialogue: an answer
+    assert answer.kind == "dialogue-ack"
+    [step] = await assistant.handle(turn("næste spørgsmål"))
+    assert step.kind == "dialogue" and step.data["position"] == 2
+
+
 async def test_help_themes_groups(assistant):
     assert (await assistant.handle(turn("hjælp")))[0].kind == "help"
     themes = (await assistant.handle(turn("temaer")))[0]

@@ -25,6 +25,11 @@ from bot.commands import parse, parse_text
     ("spørg hvad er RISO?", "ask", "hvad er RISO?"), ("Spørg: innovation", "ask", "innovation"),
     ("hvad er RISO?", "text", "hvad er RISO?"), ("næste skridt i strategien", "text", "næste skridt i strategien"),
     ("", "empty", ""), ("   \n ", "empty", ""),
+    ("Næste spørgsmål", "next", ""), ("afslut dialogen", "finish", ""), ("forrige", "back", ""),
+    ("vis status", "status", ""), ("Hvad kan du?", "help", ""), ("dialog abc", "dialog_list", ""),
+    ("Hej", "greeting", ""), ("Tak!", "thanks", ""),
+    ("dialg", "typo", "dialog"), ("temagruper", "typo", "temagrupper"),
+    ("digitalisering", "text", "digitalisering"), ("statistik", "text", "statistik"),
 ])
 def test_text_commands(text, name, arg):
     command = parse_text(text)

@@ -18,6 +18,12 @@ from .evidence import Evidence, GroupEvidence, need_features
 from .request import routing_need
 
 
+def _topic(need: str) -> str:
+    """"…, hvem skal vi tale med?" -> "…": the asking words say nothing about which group."""
+    asked = routing_need(need)
+    return need if asked is None else asked
+
+
 @dataclass(frozen=True)
 class GroupMatch:
     group: ThemeGroup
@@ -81,6 +87,7 @@ class Router:
 
     def analyse(self, need: str, limit: int = 3, evidence_model: GroupEvidence | None = None) -> Analysis:
         evidence_model = evidence_model or self._evidence
+        need = _topic(need)
         vector = np.asarray(self.embedder.embed_queries([need])[0], dtype=np.float32)
         ev = evidence_model.evidence(need, vector)
         logits, probabilities = group_probabilities(ev.features, self.calibration)
@@ -89,9 +96,7 @@ class Router:
         return Analysis(ev, decision, features)
 
     def route(self, need: str, limit: int = 3) -> list[GroupMatch]:
-        asked = routing_need(need or "")
-        need = need if asked is None else asked   # "…, hvem skal vi tale med?": the asking words are no topic
-        if not self.groups or not words(need or ""):
+        if not self.groups or not words(_topic(need or "")):
             return []
         evidence_model = self._evidence
         analysis = self.analyse(need, limit, evidence_model)
