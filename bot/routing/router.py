@@ -19,7 +19,8 @@ from .request import routing_need
 
 
 def _topic(need: str) -> str:
-    """"…, hvem skal vi tale med?" -> "…": the asking words say nothing about which group."""
+    """"…, hvem skal vi tale med?" -> "…". Only to see whether a need is named: the calibration was fitted
+    on needs with their asking words, and scoring without them lost a clear and a none-fits need (route_eval)."""
     asked = routing_need(need)
     return need if asked is None else asked
 
@@ -87,7 +88,6 @@ class Router:
 
     def analyse(self, need: str, limit: int = 3, evidence_model: GroupEvidence | None = None) -> Analysis:
         evidence_model = evidence_model or self._evidence
-        need = _topic(need)
         vector = np.asarray(self.embedder.embed_queries([need])[0], dtype=np.float32)
         ev = evidence_model.evidence(need, vector)
         logits, probabilities = group_probabilities(ev.features, self.calibration)
