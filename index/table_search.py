@@ -73,7 +73,7 @@ class TableSearch:
             rows = {m.group(0).strip() for m in self._any_key.finditer(context)}
             if len(rows) == 1:
                 asked = f"{asked} ({rows.pop()})"
-            elif owner.group(1).lower() in ("vores", "vor", "our") and YES_NO_RE.match(asked):
+            elif (owner.group(1) or "").lower() in ("vores", "vor", "our") and YES_NO_RE.match(asked):
                 return None   # "does kl have our strategy": whose, the table cannot tell
         found = self._match_one(asked, extra_terms, translated)
         # "vi overvejer at få regionen med - hvor mange af samarbejderne …": the question after a dash.

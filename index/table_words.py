@@ -31,13 +31,14 @@ YEAR_CONDITIONS = (
     ("only", _just_before_a_year("kun|only|alene|just")),
     ("end", _just_before_a_year("til|until|udløber|udløb|slutter|sluttede|ender|endte|løb ud|løber ud|slutår|slutåret|"
                                 "udløbsår|ends?|ending|ended|expires?|through|ran out|runs? out|end year")),
-    ("start", _just_before_a_year("fra|from|siden|since|starter|startede|begynder|begyndte|sat i gang|igangsat|"
+    ("start", _just_before_a_year("fra|from|siden|since|starter|startede|begynder|begyndte|sat i gang|igangsat|i gang|"
                                   "starts?|starting|started|begins?|beginning|began")),
     ("only", re.compile(r"\b(perioden?|period)\s*(?:er|is|:)?\s*$", re.I)),   # "med perioden 2021": that cell
 )
 # A start or end verb earlier in the year's clause ("startede en ny strategi op i 2021") when no word stands just before it.
 CLAUSE_CONDITIONS = (
-    ("start", re.compile(r"\b(starter|startede|startet|begynder|begyndte|starts?|started|begins?|began)\b[^,;:?!\d]*$", re.I)),
+    ("start", re.compile(r"\b(starter|startede|startet|begynder|begyndte|igangsatte|igangsat|lancerede|starts?|started|"
+                         r"begins?|began|launched|initiated)\b[^,;:?!\d]*$", re.I)),
     ("end", re.compile(r"\b(udløber|udløb|slutter|sluttede|ender|endte|ends?|ended|expires?|expired)\b[^,;:?!\d]*$", re.I)),
 )
 # "startede i 2016 eller tidligere": the condition's year is a bound, not the value.
@@ -108,7 +109,9 @@ EVERY_COLUMN_RE = re.compile(r"\b(?:på|i|on|in|for|across)\s+(?:alle|all|every|
 # "står tønder med …", "har odsherred …": the word right after a yes/no verb is its subject.
 LOWERCASE_SUBJECT_RE = re.compile(r"^\s*[^\W\d_]+\s+([^\W\d_]{3,})\b")
 # "vores strategi", "linket til den": a question that refers back to the one row its context names.
-POSSESSIVE_RE = re.compile(r"\b(vores|vor|deres|dens|den|dem|our|their|its|it|them)\b", re.I)
+# "hvad har de som dokument": "de" as the subject right after the verb, not the article of "de kommuner".
+POSSESSIVE_RE = re.compile(r"\b(vores|vor|deres|dens|den|dem|our|their|its|it|them|they)\b"
+                           r"|\b(?:har|havde|hedder|kalder|bruger|dækker|gælder|står|er)\s+(de)\b", re.I)
 DASH_RE = re.compile(r"\s[-–—]\s")
 CONJUNCTION_START_RE = re.compile(r"^\s*(og|eller|men|and|or|but)\b", re.I)
 # "… – hvilke af dem …", "… – is it …": a part that points back to the context is not a question of its own.
@@ -131,6 +134,7 @@ listed years year kind only dokument dokumenter strategisk strategiske rækker l
 egentlig egentligt faktisk noget andet nogen mon lige helt også mio million tusind ved altså lignende primær primære primært flerårig flerårige multi year multiyear several
 hedder kaldes slags called slutdato slutår end date ended open rettet fokus fokuserer handler omhandler about focus focused aimed rather than instead stedet snarere ikke uden mangler intet ingen angivet no not without missing
 actual actually something else its it or called se giver gives sat gang igangsat startede begyndte sluttede endte
+gjaldt gjalt gældende satte igangsatte
 exactly ending ended started starting began begins beginning covering take takes part participate participates
 participating involved tager tage sig deltager deltage varetager bygger bygget baseret based built between among mellem blandt
 tidligere senere nyere earlier later sooner newer recent ends expires expire ran run runs out include includes
@@ -153,7 +157,7 @@ citizens ansatte medarbejdere employees staff kroner penge money""".split())
 
 # Question words that ask for a column without naming it ("Hvornår udløber Hernings strategi?" asks for the period).
 COLUMN_SYNONYMS = {
-    "periode": """hvornår when udløber udløb udløbet slutter ender ends expire expires starter begynder gælder
+    "periode": """hvornår when udløber udløb udløbet slutter ender ends expire expires starter begynder gælder gjaldt
                   valid år årene years årstal løber runs periode period""",
     "form": """slags type kind form hedder kaldes called name navn strategi strategy dokument dokumentet document""",
     "ledelse": """leder ledes ledet styrer styres lead leads governs governed""",

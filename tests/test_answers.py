@@ -396,6 +396,12 @@ def test_context_before_a_dash_and_a_value_in_every_column(corpus_index):
     assert len(ask("hvor mange kommuner i linksamlingen har et slutår i 2023 eller senere? tænker kun på dem med "
                    "et slutår").rows) > 5
     assert corpus_index.match_table("ny her i stevns. does kl have our strategy in their list") is None
+    # "hvad har de …": "de" right after the verb is the subject, the one row the context names.
+    assert ask("vi kigger på skive. hvilken periode dækker de i linksamlingen").rows == ("Skive",)
+    # Past tense and "i gang" frame a year: "gjaldt i 2020" holds that year, "satte … i gang i 2019" starts it.
+    held = ask("Hvilke kommuner havde en strategi, der gjaldt i 2030?").rows
+    assert "Hørsholm" in held and "Skive" not in held
+    assert set(ask("Hvem satte en ny digitaliseringsstrategi i gang i 2019?").rows) == {"Furesø", "Rødovre", "Syddjurs"}
     missing = ask("Kan jeg finde Herlev i linksamlingen?")
     assert missing.rows == () and "Herlev" in missing.short_answer
     assert set(ask("Hvem lancerede en digitaliseringsstrategi med start i 2020?").rows) >= {"Allerød", "Billund"}
