@@ -222,6 +222,10 @@ def decline_reply(answer: Answer, suggestions: Sequence[Any], fallback: Fallback
     if answer.reason == "empty":
         text = "Skriv dit spørgsmål som en besked, så finder jeg det, der passer i KL's materiale. Skriv **hjælp** for at se, hvad jeg kan."
         return Reply(text, kind="decline", data=answer.to_json())
+    if answer.reason == "link":
+        text = ("Jeg kan ikke åbne links. Skriv dit spørgsmål med dine egne ord, så finder jeg det, der passer i KL's "
+                "materiale – fx *Hvordan finansierer andre kommuner innovation?*")
+        return Reply(text, kind="decline", data=answer.to_json())
     writing = answer.reason == "write-request"
     summary = _WRITE_SUMMARY if writing else _DECLINE_SUMMARY
     lines = [summary + (_WRITE_HINT if writing else _DECLINE_HINT)]

@@ -28,6 +28,11 @@ async def test_nonsense_is_declined_honestly(assistant):
     assert "ikke finde et godt svar" in reply.text
 
 
+async def test_a_bare_link_is_not_searched(assistant):
+    [reply] = await assistant.handle(turn("https://www.kl.dk/digitalisering/strategi?x=1&y=2"))
+    assert reply.kind == "decline" and reply.data["answered"] is False and "Jeg kan ikke åbne links" in reply.text
+
+
 async def test_a_request_to_write_says_what_the_bot_does_instead(assistant):
     [reply] = await assistant.handle(turn("Lav en business case for os på en ny chatbot til borgerservice"))
     assert reply.kind == "decline" and reply.data["answered"] is False

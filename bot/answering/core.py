@@ -18,6 +18,8 @@ from .tables import table_hit, table_short_answer
 
 _SENTENCE_RE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ0-9\"“»(])|\n+")
 _LIST_MARK_RE = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+")
+_URL_RE = re.compile(r"(?:https?://|www\.)\S+", re.I)
+_WORD_RE = re.compile(r"[^\W\d_]{2,}")
 
 
 class Searcher(Protocol):
@@ -67,7 +69,7 @@ class Answer:
     answered: bool
     short_answer: str = ""
     hits: tuple[Hit, ...] = ()
-    reason: str = ""               # why it declined: "empty", "no-words", "no-match", "write-request"
+    reason: str = ""               # why it declined: "empty", "no-words", "link", "no-match", "write-request"
     related: tuple[Hit, ...] = field(default=())
     rows: tuple[str, ...] = ()     # a table answer: the matching rows' keys
 
@@ -108,6 +110,8 @@ class Answerer:
         return hit.dense_score >= p.min_dense or (hit.dense_score >= p.min_dense_with_words and coverage >= p.min_coverage)
 
     def ask(self, question: str) -> Answer:
+        if _URL_RE.search(question) and not _WORD_RE.search(_URL_RE.sub(" ", question)):
+            return Answer(question, False, reason="link")   # a bare link: its words are an address, not a question
         try:
             match = self.searcher.match_table(question)
             if match is not None:   # a list, count or row question: exact, from the table's rows
