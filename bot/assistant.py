@@ -110,6 +110,11 @@ class Assistant:
         return notes + replies
 
     async def _dispatch(self, command: Command, turn: Turn) -> list[Reply]:
+        guess = command.value.get("guess") if command.value else None
+        if isinstance(guess, str):
+            # "Dialog først", "Næsten": in a dialogue an answer; outside one a word the material knows is a question
+            if await self.dialogue.running(turn) or (command.name == "typo" and self.answerer.searcher.coverage(guess) > 0):
+                command = Command("text", guess)
         name = command.name
         if name == "help":
             return [views.help_reply()]

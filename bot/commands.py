@@ -36,6 +36,7 @@ _EXACT = {
 }
 _EXACT = {fold(k): v for k, v in _EXACT.items()}
 _DIALOG_N_RE = re.compile(r"^dialog\s*(?:nr\.?\s*)?(\d{1,3})(\s+anonymt?)?$")
+_TRAILING_RE = re.compile(r"[\s.!?:,;]*[^\w\s]*[\s.!?:,;]*$")
 _DIALOG_OTHER_RE = re.compile(r"^dialog\s+\S+$")   # "dialog abc": show the sets and their numbers
 # One mistyped word ("dialg", "temagruper") is met with "Mente du …?", never run or taken for a question.
 _TYPO_TARGETS = {"hjalp": "hjælp", "temaer": "temaer", "temagrupper": "temagrupper", "dialog": "dialog",
@@ -55,7 +56,10 @@ class Command:
 def _key(text: str) -> str:
     key = fold(" ".join(text.split())).strip()
     key = key.lstrip("/")
-    return key.rstrip(" .!?:")
+    if key == "?":
+        return key
+    # "Hej 👋", "Afslut!": trailing emoji and punctuation are no part of the command
+    return _TRAILING_RE.sub("", key)
 
 
 def parse_text(text: str) -> Command:
@@ -68,12 +72,13 @@ def parse_text(text: str) -> Command:
     match = _DIALOG_N_RE.match(key)
     if match:
         return Command("dialog_start", match.group(1), value={"anonymous": True} if match.group(2) else {})
+    # Guesses: in a dialogue these are answers ("Dialog først", "Næsten"); the assistant decides.
     if _DIALOG_OTHER_RE.match(key):
-        return Command("dialog_list")
+        return Command("dialog_list", value={"guess": stripped})
     if " " not in key and len(key) >= 5:
         close = difflib.get_close_matches(key, _TYPO_TARGETS, n=1, cutoff=0.8)
         if close:
-            return Command("typo", _TYPO_TARGETS[close[0]], value={"text": stripped})
+            return Command("typo", _TYPO_TARGETS[close[0]], value={"guess": stripped})
     need = routing_need(stripped)   # "hvem kan hjælpe med …", "…, hvem skal vi tale med?"
     if need is not None:
         return Command("route", need)

@@ -109,9 +109,11 @@ EVERY_COLUMN_RE = re.compile(r"\b(?:på|i|on|in|for|across)\s+(?:alle|all|every|
 # "står tønder med …", "har odsherred …": the word right after a yes/no verb is its subject.
 LOWERCASE_SUBJECT_RE = re.compile(r"^\s*[^\W\d_]+\s+([^\W\d_]{3,})\b")
 # "vores strategi", "linket til den": a question that refers back to the one row its context names.
-# "hvad har de som dokument": "de" as the subject right after the verb, not the article of "de kommuner".
+# "hvad har de som dokument": "de" as the subject right after the verb and before a preposition or the end,
+# not the article of "har de nyeste strategier", "er de eneste".
 POSSESSIVE_RE = re.compile(r"\b(vores|vor|deres|dens|den|dem|our|their|its|it|them|they)\b"
-                           r"|\b(?:har|havde|hedder|kalder|bruger|dækker|gælder|står|er)\s+(de)\b", re.I)
+                           r"|\b(?:har|havde|hedder|kalder|bruger|dækker|gælder|står|er)\s+(de)"
+                           r"(?=\s+(?:som|i|med|for|til|på|af|nu|egentlig|ifølge|hos)\b|\s*[?.!]?\s*$)", re.I)
 DASH_RE = re.compile(r"\s[-–—]\s")
 CONJUNCTION_START_RE = re.compile(r"^\s*(og|eller|men|and|or|but)\b", re.I)
 # "… – hvilke af dem …", "… – is it …": a part that points back to the context is not a question of its own.

@@ -30,6 +30,9 @@ from bot.commands import parse, parse_text
     ("Hej", "greeting", ""), ("Tak!", "thanks", ""),
     ("dialg", "typo", "dialog"), ("temagruper", "typo", "temagrupper"),
     ("digitalisering", "text", "digitalisering"), ("statistik", "text", "statistik"),
+    ("Hej 👋", "greeting", ""), ("?", "help", ""), ("Hvem kan hjelpe med GDPR", "route", "GDPR"),
+    ("Vi bruger Microsoft´s Teams, hvem skal vi tale med?", "route", "Vi bruger Microsoft´s Teams"),
+    ("Nettet har været nede siden kl. 9, hvem skal vi kontakte?", "route", "Nettet har været nede siden kl. 9"),
 ])
 def test_text_commands(text, name, arg):
     command = parse_text(text)

@@ -54,6 +54,13 @@ def test_broken_dialogues_name_key(tmp_path):
         load_dialogues(path)
 
 
+def test_merge_keys_and_anchors_still_load(tmp_path):
+    path = tmp_path / "groups.yaml"
+    path.write_text("x-contact: &c {name: N, email: n@x.dk}\ntheme_groups:\n  - <<: {contact: *c}\n"
+                    "    id: a\n    name: A\n    description: D\n", encoding="utf-8")
+    assert load_theme_groups(path).groups[0].contact.email == "n@x.dk"
+
+
 def test_missing_file(tmp_path):
     with pytest.raises(ContentError, match="file not found"):
         load_theme_groups(tmp_path / "none.yaml")

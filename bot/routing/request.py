@@ -11,7 +11,7 @@ _DANISH = (
     _WHO + r"(?:tale|snakke|ga\s+videre)\s+med",
     _WHO + r"(?:kontakte|sporge|ringe\s+til|skrive\s+til|ga\s+til|tage\s+(?:fat\s+i|kontakt\s+til)"
            r"|henvende\s+(?:mig|os|sig)(?:\s+(?:til|hos))?)",
-    r"hvem\s+(?:kan|kunne|vil)\s+hjalpe?(?:\s+(?:mig|os))?",
+    r"hvem\s+(?:kan|kunne|vil)\s+hj[ae]lpe?(?:\s+(?:mig|os))?",
     r"hvem\s+ved\s+(?:noget|mest|mere)\s+om(?:\s+(?:det|dette|det\s+her))?",
     r"hvilken\s+(?:tema)?gruppe\s+(?:skal|kan|bor)\s+(?:jeg|vi|man)\s+(?:kontakte|sporge|tale\s+med|bruge|ga\s+til"
     r"|henvende\s+(?:mig|os|sig)\s+til)",
@@ -28,6 +28,7 @@ _CORE = "(?:" + "|".join(_DANISH + _ENGLISH) + ")" + _TOPIC
 _LEADING_RE = re.compile(r"^" + _CORE + r"(?=$|[\s,:;-])")
 _TRAILING_RE = re.compile(r"(?:^|[\s,;:–-])" + _CORE + r"$")
 _EDGE = " \t,;:.!?–-"
+_KL_RE = re.compile(r"^KL(?:'s|’s|s)?[,.;:!?]*$")   # the publisher as written: not "kl. 9"
 
 
 def routing_need(text: str) -> str | None:
@@ -39,8 +40,8 @@ def routing_need(text: str) -> str | None:
     original = text.split()
     if not original:
         return None
-    # fold keeps one word per word, so a match's word span is also the span in the original text
-    key = " ".join(fold(w) for w in original).rstrip(_EDGE)
+    # One folded word per word (NFKD may turn "´" into a space), so a match's word span is the original's.
+    key = " ".join(fold(w).replace(" ", "") or "_" for w in original).rstrip(_EDGE)
     match = _LEADING_RE.match(key)
     if match:
         start_word, end_word = 0, len(key[:match.end()].split())
@@ -51,7 +52,6 @@ def routing_need(text: str) -> str | None:
             return None
         start_word = len(key[:match.start() + (1 if key[match.start()] in _EDGE else 0)].split())
         need = original[:start_word]
-    need_text = " ".join(need).strip(_EDGE)
-    if any(re.sub(r"[^a-z]", "", fold(w)) in ("kl", "kls") for w in need):
-        return None   # "… i KL's linksamling – hvem skal vi kontakte?": KL's material names its own contact
-    return need_text
+        if any(_KL_RE.match(w) for w in need):
+            return None   # "… i KL's linksamling – hvem skal vi kontakte?": KL's material names its own contact
+    return " ".join(need).strip(_EDGE)
