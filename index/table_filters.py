@@ -5,7 +5,7 @@ import re
 from typing import TYPE_CHECKING, Callable
 
 from .table_words import (CLAUSE_CONDITIONS, EXACT_RE, FEWER_RE, MORE_RE, MULTI_YEAR_RE, NUMBER_WORDS, OPEN_END_RE, OR_EARLIER_RE,
-                          OR_LATER_RE, RANGE_RE, SINGLE_YEAR_RE, SUPERLATIVES, SPAN_RE, TWO_YEAR_RE, YEAR_CONDITIONS,
+                          OR_LATER_RE, RANGE_RE, SINGLE_YEAR_RE, SUPERLATIVES, SPAN_RE, N_YEARS_RE, YEAR_CONDITIONS, years_asked,
                           YEAR_RE)
 from .tables import Table
 
@@ -88,7 +88,6 @@ def year_filter(question: str, table: Table, prep: "PreparedTable", rows: list[i
 _PERIOD_KINDS = (
     (MULTI_YEAR_RE, lambda span: span[0] < span[1] < OPEN_END),
     (SINGLE_YEAR_RE, lambda span: span[0] == span[1]),
-    (TWO_YEAR_RE, lambda span: 0 < span[0] and span[1] == span[0] + 1),
     (OPEN_END_RE, lambda span: span[1] == OPEN_END),
 )
 
@@ -106,6 +105,11 @@ def period_filter(question: str, table: Table, prep: "PreparedTable", rows: list
         if words.search(question) and not one_row:
             rows = [i for i in rows if (span := year_span(table.rows[i][column])) and holds(span)]
             used = True
+    length = years_asked(question)
+    if length and not one_row:
+        rows = [i for i in rows if (span := year_span(table.rows[i][column])) and 0 < span[0]
+                and span[1] == span[0] + length - 1]
+        used = True
     for end, pick, words in SUPERLATIVES:
         if words.search(question) and not one_row:
             # The rows whose start (or end) is the first (or last) of those that give one.
@@ -120,7 +124,7 @@ def period_filter(question: str, table: Table, prep: "PreparedTable", rows: list
 
 def states_period_or_number(question: str, prep: "PreparedTable") -> bool:
     """Does the question filter by a period or a number (so a broad word next to it is only framing)?"""
-    period = prep.year_columns and any(p.search(question) for p in (YEAR_RE, *(w for w, _ in _PERIOD_KINDS),
+    period = prep.year_columns and any(p.search(question) for p in (YEAR_RE, N_YEARS_RE, *(w for w, _ in _PERIOD_KINDS),
                                                                      *(w for _, _, w in SUPERLATIVES)))
     number = prep.number_columns and any(p.search(question) for p in (MORE_RE, FEWER_RE, RANGE_RE, EXACT_RE))
     return bool(period or number)

@@ -67,7 +67,25 @@ SECOND_QUESTION_RE = re.compile(r",?\s(?:og|and|or|eller)\s+(?:hvad|hvordan|hvor
 SUPERLATIVE_WORDS = frozenset("""tidligst senest først sidst længst earliest latest furthest longest first last future
 fremtiden nyeste ældste tidligste newest oldest recent""".split())
 # "dækker blot to kalenderår": a period of two years.
-TWO_YEAR_RE = re.compile(r"\b(to (?:kalender)?år|toårig\w*|two(?:[- ]calendar)?[- ]years?|two-year)\b", re.I)
+# "dækker blot to kalenderår", "løber over fem år", "a four-year strategy": a period of that many calendar years.
+YEAR_COUNT_WORDS = {"to": 2, "tre": 3, "fire": 4, "fem": 5, "seks": 6, "syv": 7, "otte": 8, "ni": 9, "ti": 10,
+                    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+_COUNT = r"(to|tre|fire|fem|seks|syv|otte|ni|ti|two|three|four|five|six|seven|eight|nine|ten|[2-9]|10)"
+N_YEARS_RE = re.compile(rf"\b{_COUNT}(?:[- ]?(?:hele )?(?:kalender)?år(?:ig\w*)?\b|(?:[- ]calendar)?[- ]years?\b|-year\b)"
+                        rf"|\b(to|tre|fire|fem|seks)årig\w*", re.I)
+
+
+_WHEN_BEFORE_RE = re.compile(r"\b(sidste|seneste|næste|kommende|om|siden|past|last|next|within|in)\s+(?:de\s+|the\s+)?$",
+                             re.I)
+
+
+def years_asked(question: str) -> int:
+    """How many calendar years a period is asked to cover ("fem kalenderår" -> 5); 0 when none."""
+    match = N_YEARS_RE.search(question)
+    if not match or _WHEN_BEFORE_RE.search(question[:match.start()]):
+        return 0   # "inden for de sidste fem år", "om to år", "the next five years": when, not how long
+    word = (match.group(1) or match.group(2)).lower()
+    return YEAR_COUNT_WORDS.get(word) or int(word)
 SINGLE_YEAR_RE = re.compile(r"\b(ét år|et enkelt år|ét enkelt år|kun et år|etårig\w*|one year|a single year|single-year)\b", re.I)
 # "der starter tidligst", "runs the furthest into the future": the first or last period of the rows.
 _STARTS = r"(?:starter|startede|begynder|begyndte|går i gang|starts?|started|begins?|began)"
@@ -142,7 +160,7 @@ participating involved tager tage sig deltager deltage varetager bygger bygget b
 tidligere senere nyere earlier later sooner newer recent ends expires expire ran run runs out include includes
 included well fik får få fået got get gets whose hvis hvilket så del fewer less more
 looking look into onto bortset undtagen udover except apart besides blot kun store stor større største small large big kalenderår calendar
-tre fire fem seks syv otte ni ti
+tre fire fem seks syv otte ni ti two three four five six seven eight nine ten
 scorer score scores scored rated rating bedømt vurderet vurderes består bestå consist consists consisting
 total behind overview case cases says kigger kigge kiggede
 stadig stadigvæk fortsat still ny nye nyt new op bare blot just fundet finder fandt found målt måles measured set up

@@ -16,6 +16,7 @@ from index.search import Hit, HybridIndex
 from index.sentences import split_sentences, units
 from index.store import build_index, sentence_embedding_texts
 from index.tables import parse_all
+from index.table_words import years_asked
 from tests.conftest import FIXTURES, PROJECT_ROOT
 from tests.fakes import FakeEmbedder
 
@@ -403,6 +404,10 @@ def test_context_before_a_dash_and_a_value_in_every_column(corpus_index):
     held = ask("Hvilke kommuner havde en strategi, der gjaldt i 2030?").rows
     assert "Hørsholm" in held and "Skive" not in held
     assert set(ask("Hvem satte en ny digitaliseringsstrategi i gang i 2019?").rows) == {"Furesø", "Rødovre", "Syddjurs"}
+    # A period of N calendar years, in words or digits; "de sidste fem år" says when, not how long.
+    assert set(ask("Which strategies run for three years?").rows) == {"Billund", "Randers", "Thisted"}
+    assert set(ask("Hvilke strategier dækker blot to kalenderår?").rows) == {"Nordfyn", "Syddjurs"}
+    assert years_asked("strategier fra de sidste fem år") == 0 and years_asked("en 4-årig strategi") == 4
     missing = ask("Kan jeg finde Herlev i linksamlingen?")
     assert missing.rows == () and "Herlev" in missing.short_answer
     assert set(ask("Hvem lancerede en digitaliseringsstrategi med start i 2020?").rows) >= {"Allerød", "Billund"}
