@@ -5,7 +5,8 @@ import re
 from typing import TYPE_CHECKING, Callable
 
 from .table_words import (CLAUSE_CONDITIONS, EXACT_RE, FEWER_RE, MORE_RE, MULTI_YEAR_RE, NUMBER_WORDS, OPEN_END_RE, OR_EARLIER_RE,
-                          OR_LATER_RE, RANGE_RE, SINGLE_YEAR_RE, SUPERLATIVES, SPAN_RE, N_YEARS_RE, YEAR_CONDITIONS, years_asked,
+                          OR_LATER_RE, RANGE_RE, SINGLE_YEAR_RE, SUPERLATIVES, SPAN_RE, N_YEARS_RE, YEAR_CONDITIONS, period_length,
+                          AFTER_YEAR_CONDITIONS,
                           YEAR_RE)
 from .tables import Table
 
@@ -68,7 +69,8 @@ def year_filter(question: str, table: Table, prep: "PreparedTable", rows: list[i
             groups[-1][1].append(year)
             groups[-1] = (groups[-1][0], groups[-1][1], bound or groups[-1][2])
         else:
-            kind = next((kind for kind, words in YEAR_CONDITIONS if words.search(before)), "")
+            kind = next((kind for kind, words in YEAR_CONDITIONS if words.search(before)), "") \
+                or next((kind for kind, words in AFTER_YEAR_CONDITIONS if words.match(after)), "")
             found = [(m.start(), k) for k, words in CLAUSE_CONDITIONS if (m := words.search(before))]
             verb = max(found)[1] if found else ""
             if not kind:   # the nearest start or end verb of the clause, else "the period holds the year"
@@ -92,6 +94,11 @@ _PERIOD_KINDS = (
 )
 
 
+_LENGTH_TESTS: dict[str, Callable[[int, int], bool]] = {
+    "=": lambda years, n: years == n, ">": lambda years, n: years > n, ">=": lambda years, n: years >= n,
+    "<": lambda years, n: years < n, "<=": lambda years, n: years <= n}
+
+
 def period_filter(question: str, table: Table, prep: "PreparedTable", rows: list[int], one_row: bool) -> tuple[list[int], bool]:
     """Years ("slutter i 2024"), a one-year or multi-year period ("flerårig") and an open end ("uden
     slutdato"); True when the question states any of them."""
@@ -105,10 +112,11 @@ def period_filter(question: str, table: Table, prep: "PreparedTable", rows: list
         if words.search(question) and not one_row:
             rows = [i for i in rows if (span := year_span(table.rows[i][column])) and holds(span)]
             used = True
-    length = years_asked(question)
+    bound, length = period_length(question)
     if length and not one_row:
-        rows = [i for i in rows if (span := year_span(table.rows[i][column])) and 0 < span[0]
-                and span[1] == span[0] + length - 1]
+        test = _LENGTH_TESTS[bound]
+        rows = [i for i in rows if (span := year_span(table.rows[i][column])) and 0 < span[0] and span[1] < OPEN_END
+                and test(span[1] - span[0] + 1, length)]
         used = True
     for end, pick, words in SUPERLATIVES:
         if words.search(question) and not one_row:

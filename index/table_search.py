@@ -173,6 +173,16 @@ class TableSearch:
             return []
         return [ts[0] for ts in words if ts and ts[0] in prep.whole_cells]
 
+    @staticmethod
+    def _in_prose_cells(prep: PreparedTable, rows: Sequence[int], value: str) -> bool:
+        """Whether the value is found only in columns of sentences (cells of 8 words or more, by the median)."""
+        columns = {i for r in rows for i in range(len(prep.table.header)) if has(value, prep.cell_terms[r][i])}
+
+        def sentences(i: int) -> bool:
+            sizes = sorted(len(row[i].split()) for row in prep.table.rows if row[i].strip())
+            return bool(sizes) and sizes[len(sizes) // 2] >= 8
+        return bool(columns) and all(sentences(i) for i in columns)
+
     def _decide(self, prep: PreparedTable, q: TableQuestion, s: _Selection, extra_terms: Sequence[str],
                 translated: Collection[str]) -> tuple[float, TableMatch] | None:
         """Which answer the table gives (one row, a name it lacks, a list or a count) and how sure: or none."""
@@ -219,6 +229,8 @@ class TableSearch:
             return None   # "Hvor mange borgere bor der …" asks for a sum of a column, not for a number of rows
         if (not s.rows and not (q.count and s.every_column)) or (s.filtered and len(s.rows) == n and not q.columns):
             return None
+        if not q.named and s.values and all(self._in_prose_cells(prep, s.rows, v) for v in s.values):
+            return None   # "Hvilke to spor arbejder de efter?": a word inside a sentence-long cell, in a table never named
         # "Hvilke kommuner …" lists a table keyed by municipality rather than one that merely shares a word.
         keyed = bool((q.subjects | set(extra_terms)) & prep.key_header_terms)
         return 2 + len(s.values) + q.named + 0.5 * keyed, TableMatch(

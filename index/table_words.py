@@ -35,6 +35,12 @@ YEAR_CONDITIONS = (
                                   "starts?|starting|started|begins?|beginning|began")),
     ("only", re.compile(r"\b(perioden?|period)\s*(?:er|is|:)?\s*$", re.I)),   # "med perioden 2021": that cell
 )
+# Words just after the year: "hvor 2024 er det sidste år", "2020 alone".
+AFTER_YEAR_CONDITIONS = (
+    ("end", re.compile(r"^\s*(?:er|is|som|as)\s+(?:det\s+|the\s+)?(?:sidste|slut|last|end|final)[\s-]*(?:år|year)", re.I)),
+    ("start", re.compile(r"^\s*(?:er|is|som|as)\s+(?:det\s+|the\s+)?(?:første|start|first|starting)[\s-]*(?:år|year)", re.I)),
+    ("only", re.compile(r"^\s*(?:alene|alone|only|by itself)\b", re.I)),
+)
 # A start or end verb earlier in the year's clause ("startede en ny strategi op i 2021") when no word stands just before it.
 CLAUSE_CONDITIONS = (
     ("start", re.compile(r"\b(starter|startede|startet|begynder|begyndte|igangsatte|igangsat|lancerede|starts?|started|"
@@ -79,13 +85,25 @@ _WHEN_BEFORE_RE = re.compile(r"\b(sidste|seneste|næste|kommende|om|siden|past|l
                              re.I)
 
 
+# "mere end fem kalenderår": a bound on the length. "over fem år" stays exact: it spans them.
+_LENGTH_BOUNDS = ((">", r"mere end|flere end|længere end|more than|longer than"), (">=", r"mindst|at least"),
+                  ("<", r"mindre end|færre end|kortere end|less than|fewer than|shorter than"), ("<=", r"højst|at most"))
+
+
 def years_asked(question: str) -> int:
     """How many calendar years a period is asked to cover ("fem kalenderår" -> 5); 0 when none."""
+    return period_length(question)[1]
+
+
+def period_length(question: str) -> tuple[str, int]:
+    """("=", 5) for "løber over fem kalenderår", (">", 5) for "mere end fem år"; ("", 0) when none is asked."""
     match = N_YEARS_RE.search(question)
     if not match or _WHEN_BEFORE_RE.search(question[:match.start()]):
-        return 0   # "inden for de sidste fem år", "om to år", "the next five years": when, not how long
+        return "", 0   # "inden for de sidste fem år", "om to år", "the next five years": when, not how long
     word = (match.group(1) or match.group(2)).lower()
-    return YEAR_COUNT_WORDS.get(word) or int(word)
+    before = question[:match.start()]
+    bound = next((op for op, words in _LENGTH_BOUNDS if re.search(rf"\b(?:{words})\s*$", before, re.I)), "=")
+    return bound, YEAR_COUNT_WORDS.get(word) or int(word)
 SINGLE_YEAR_RE = re.compile(r"\b(ét år|et enkelt år|ét enkelt år|kun et år|etårig\w*|one year|a single year|single-year)\b", re.I)
 # "der starter tidligst", "runs the furthest into the future": the first or last period of the rows.
 _STARTS = r"(?:starter|startede|begynder|begyndte|går i gang|starts?|started|begins?|began)"
@@ -160,7 +178,8 @@ participating involved tager tage sig deltager deltage varetager bygger bygget b
 tidligere senere nyere earlier later sooner newer recent ends expires expire ran run runs out include includes
 included well fik får få fået got get gets whose hvis hvilket så del fewer less more
 looking look into onto bortset undtagen udover except apart besides blot kun store stor større største small large big kalenderår calendar
-tre fire fem seks syv otte ni ti two three four five six seven eight nine ten
+tre fire fem seks syv otte ni ti two three four five six seven eight nine ten alone alene range ranges interval
+strækker strakte spænder stretches spans spanning begge both årstal årstallene medregnet medregnes counted counting
 scorer score scores scored rated rating bedømt vurderet vurderes består bestå consist consists consisting
 total behind overview case cases says kigger kigge kiggede
 stadig stadigvæk fortsat still ny nye nyt new op bare blot just fundet finder fandt found målt måles measured set up

@@ -408,6 +408,13 @@ def test_context_before_a_dash_and_a_value_in_every_column(corpus_index):
     assert set(ask("Which strategies run for three years?").rows) == {"Billund", "Randers", "Thisted"}
     assert set(ask("Hvilke strategier dækker blot to kalenderår?").rows) == {"Nordfyn", "Syddjurs"}
     assert years_asked("strategier fra de sidste fem år") == 0 and years_asked("en 4-årig strategi") == 4
+    # A bound on the length ("mere end fem kalenderår"); words after the year ("hvor 2024 er det sidste år", "alone").
+    longer = ask("Hvilke strategier strækker sig over mere end fem kalenderår?").rows
+    assert "Hillerød" in longer and "Albertslund" not in longer   # 2015-2020 is six years, 2019-2023 five
+    assert set(ask("Hvem har en strategi, hvor 2023 er det sidste år?").rows) >= {"Albertslund"}
+    assert set(ask("Which municipalities have a document for 2020 alone?").rows) == {"Holstebro", "Aalborg"}
+    # A word inside a table's sentence-long cells is no list question when the table is not named.
+    assert corpus_index.match_table("Hvilke to spor arbejder de så efter?") is None
     missing = ask("Kan jeg finde Herlev i linksamlingen?")
     assert missing.rows == () and "Herlev" in missing.short_answer
     assert set(ask("Hvem lancerede en digitaliseringsstrategi med start i 2020?").rows) >= {"Allerød", "Billund"}
