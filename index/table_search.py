@@ -12,7 +12,7 @@ from .table_prep import PreparedTable, key_column
 from .table_message import adds_condition, after_dash, question_of
 from .table_question import TableQuestion, asked_columns, excluded_words, filter_values, read_question
 from .table_words import (COUNT_RE, EVERY_COLUMN_RE, EXPIRED_RE, GENERIC_WORDS, LIST_RE, LOWERCASE_SUBJECT_RE, NAME_RE,
-                          NEGATION_RE, NO_CELL_RE, OR_RE, OTHER_RE, POSSESSIVE_RE, QUANTITY_WORDS, QUOTED_RE, SECOND_QUESTION_RE,
+                          NAMED_VALUE_RE, NEGATION_RE, NO_CELL_RE, OR_RE, OTHER_RE, POSSESSIVE_RE, QUANTITY_WORDS, QUOTED_RE, SECOND_QUESTION_RE,
                           YEAR_RE, YES_CELL_RE, YES_NO_RE, has, known)
 from .tables import Table
 from .text import fold
@@ -110,8 +110,9 @@ class TableSearch:
         others = {t for m in OTHER_RE.finditer(q.text) for t in self._terms(" ".join(q.text[m.end():].split()[:2]))}
         if any(has(v, frozenset(others)) for v in values):
             return None   # "andre strategier": not the rows that hold the word, and no exact answer
-        quoted = [fold(text).strip() for text in QUOTED_RE.findall(q.text)]
-        quoted = [text for text in quoted if any(fold(c).strip() == text for r in table.rows for c in r)]
+        cells = {fold(c).strip() for r in table.rows for c in r}
+        quoted = [text for text in (fold(t).strip() for t in QUOTED_RE.findall(q.text)) if text in cells]
+        quoted += self._named_values(q.text, cells) if not quoted else []
         # Which rows: quoted cell values exactly; else the rows holding the most of the asked values,
         # looked for in the named column when the question names one ("højt på effektivisering").
         rows = list(range(len(table.rows)))
@@ -172,6 +173,24 @@ class TableSearch:
         if not words or not words[-1] or words[-1][0] not in prep.whole_cells:
             return []
         return [ts[0] for ts in words if ts and ts[0] in prep.whole_cells]
+
+    @staticmethod
+    def _named_values(text: str, cells: set[str]) -> list[str]:
+        """The cell value right after "formen …"/"called …": the longest run of words that is a whole cell."""
+        def plain(value: str) -> str:   # "Digitaliserings-principper" is "Digitaliseringsprincipper"
+            return re.sub(r"[\s-]+", "", value)
+        by_plain: dict[str, list[str]] = {}
+        for cell in cells:
+            by_plain.setdefault(plain(cell), []).append(cell)
+        found: list[str] = []
+        for match in NAMED_VALUE_RE.finditer(text):
+            words = match.group(1).split()
+            for size in range(min(6, len(words)), 0, -1):
+                candidate = plain(fold(" ".join(words[:size])).strip(" ?.,;:!'\"«»“”"))
+                if candidate in by_plain:
+                    found += by_plain[candidate]
+                    break
+        return found
 
     @staticmethod
     def _in_prose_cells(prep: PreparedTable, rows: Sequence[int], value: str) -> bool:

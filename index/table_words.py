@@ -54,6 +54,10 @@ OR_LATER_RE = re.compile(r"^\s*,?\s*(?:eller|or)\s+(?:senere|efter|nyere|later|a
 _NUMBER = r"(\d+(?:[.,]\d{3})*(?:[.,]\d{1,2}(?=\s*(?:mio|mil|mia|bil|tus|tho)))?)"
 MORE_RE = re.compile(rf"\b(flere end|mere end|over|mindst|more than|at least)\s+{_NUMBER}(?![\d])", re.I)
 FEWER_RE = re.compile(rf"\b(færre end|mindre end|under|højst|fewer than|less than|at most)\s+{_NUMBER}(?![\d])", re.I)
+# "med formen Digitaliseringsstrategi", "kalder dokumentet en digitaliseringsstrategi": that cell value exactly,
+# not every form that holds the word ("IT- og digitaliseringsstrategi"), like a quoted value.
+NAMED_VALUE_RE = re.compile(r"\b(?:med formen|formen|the form|kalder (?:dokumentet|den|det)(?: for)?(?: en| et)?|"
+                            r"is called|are called|called)\s+(.+)$", re.I)
 QUOTED_RE = re.compile(r"['\"‘’“”«»]([^'\"‘’“”«»]{3,60})['\"‘’“”«»]")
 ALL_RE = re.compile(r"\b(i alt|in total|alle|all|samlet)\b", re.I)
 NAME_RE = re.compile(r"(?<!^)(?<![.?!]\s)\b([A-ZÆØÅ][a-zæøå]+(?:-[A-ZÆØÅ][a-zæøå]+)?)\b")
