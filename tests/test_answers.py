@@ -567,6 +567,10 @@ def test_a_question_for_an_amount_needs_a_source_that_states_one(corpus_index):
     assert amount_missing("Hvad koster det at være med i foreningen?", ["Budgettet fordeles pr. indbygger."])
     assert not amount_missing("Hvad koster det at være med i OS2?", ["OS2 finansieres via et kontingent (8.000 kr. halvårligt)."])
     assert not amount_missing("How much money is in the pool?", ["Puljen er på 800.000 kr om året."])
+    # A head count likewise: "Hvor mange ansatte …" needs a source that counts staff ("fem årsværk").
+    assert amount_missing("Hvor mange medarbejdere har afdelingen?", ["Afdelingen hedder Udvikling og It."])
+    assert not amount_missing("How many employees does it have?", ["en reduktion på fem årsværk"])
+    assert not amount_missing("How many people live there?", ["ca. 680.000 indbyggere"])   # not a head count
     # A rate, a price or a budget is an amount too.
     assert amount_missing("Hvad er satsen for kontanthjælp?", ["Kontanthjælp er en ydelse."])
     assert amount_missing("What is the total budget of the innovation bank for 2025?", ["The bank is funded by 2,5 promille."])

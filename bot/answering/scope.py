@@ -45,6 +45,16 @@ _ASKS_AMOUNT = re.compile(r"\b(hvad (koster|kostede|betaler|betalte)|hvor meget 
 _AMOUNT = re.compile(r"\d[\d.,]*\s*(kr\b|kr\.|kroner|mio|mia|million|billion|%|pct|procent|dkk)|\b(kr\.?|dkk)\s*\d", re.I)
 
 
+# "Hvor mange ansatte har …?", "How many employees …": answered only by a source that counts staff.
+_STAFF = r"(?:ansatte|medarbejdere|årsværk|fuldtidsstillinger|stillinger|employees|staff|FTEs?|full-time)"
+_ASKS_HEADCOUNT = re.compile(rf"\b(?:hvor mange|how many)\s+(?:\w+\s+)?{_STAFF}\b", re.I)
+_NUMBER_WORDS = r"(?:\d[\d.,]*|en|et|to|tre|fire|fem|seks|syv|otte|ni|ti|tolv|femten|tyve|one|two|three|four|five|six|ten)"
+_HEADCOUNT = re.compile(rf"\b{_NUMBER_WORDS}\s+(?:\w+\s+)?{_STAFF}\b", re.I)
+
+
 def amount_missing(question: str, sources: Iterable[str]) -> bool:
-    """True when the question asks what something costs and none of the sources names an amount."""
-    return bool(_ASKS_AMOUNT.search(question)) and not any(_AMOUNT.search(text) for text in sources)
+    """True when the question asks what something costs, or how many staff, and no source states it."""
+    texts = list(sources)
+    if _ASKS_HEADCOUNT.search(question) and not any(_HEADCOUNT.search(text) for text in texts):
+        return True
+    return bool(_ASKS_AMOUNT.search(question)) and not any(_AMOUNT.search(text) for text in texts)
