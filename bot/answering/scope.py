@@ -20,10 +20,11 @@ _LIST_LIKE = (r"(?:kort\s+|short\s+)?(?:liste|oversigt|overblik|opsummering|samm
 _WRITE_FOR_US = re.compile(rf"{_REQUEST}(?!{_LIST_LIKE})", re.I)
 
 # "Hvem er it-chef i Favrskov lige nu?", "Hvor mange ansatte har X i dag?": publications from 2017-2021
-# describe cases as they were, not today's people, prices or rates.
+# describe cases as they were, not today's people, prices or rates. "… i dag end for ti år siden" compares
+# then and now, which the material does describe.
 _CURRENT_FACT = re.compile(r"\b(i dag|lige nu|i år|i fjor|sidste år|sidste måned|for tiden|for øjeblikket|aktuelle?|"
                            r"nuværende|p\.t\.|current(ly)?|right now|today|this year|last year|last month|"
-                           r"at the moment)\b", re.I)
+                           r"at the moment)\b(?!\s*(?:end|than|sammenlignet|compared|i forhold til|ift\.?)\b)", re.I)
 
 
 def asks_to_write(question: str) -> bool:
