@@ -1,6 +1,7 @@
 """The guided dialogue's messages: question cards in their states, status and summary, in Danish."""
 from __future__ import annotations
 
+import json
 from typing import Sequence
 
 from . import cards as c
@@ -144,27 +145,82 @@ def status_reply(dialogue_set: DialogueSet, info: dict) -> Reply:
     return Reply(text, kind="dialogue-status", data=info)
 
 
+# Teams refuses a bot message over about 28 KB: a workshop's summary is sent in parts below this budget,
+# so no part is refused after the dialogue (and its answers) has ended.
+MESSAGE_BUDGET = 20_000
+
+
+def _size(value) -> int:
+    return len(json.dumps(value, ensure_ascii=False).encode("utf-8"))
+
+
+def _pack(head: list[dict], blocks: list[tuple[dict, list[dict]]], more: dict) -> list[list[dict]]:
+    """Card bodies under the budget: each question (title, answers) a container; a question too long for
+    one card goes on in the next, its title repeated."""
+    bodies, body = [], list(head)
+    for title, answers in blocks:
+        items = [title]
+        for answer in answers or [None]:
+            if answer is not None and _size(body + [c.container(items + [answer], separator=True)]) > MESSAGE_BUDGET \
+                    and (len(items) > 1 or len(body) > 1):
+                if len(items) > 1:
+                    body.append(c.container(items, separator=True))
+                bodies.append(body)
+                body, items = [more], [title]
+            if answer is not None:
+                items.append(answer)
+        if _size(body + [c.container(items, separator=True)]) > MESSAGE_BUDGET and len(body) > 1:
+            bodies.append(body)
+            body = [more]
+        body.append(c.container(items, separator=True))
+    bodies.append(body)
+    return bodies
+
+
+def _markdown_parts(markdown: str) -> list[str]:
+    parts, current = [], ""
+    for line in markdown.splitlines(keepends=True):
+        while len(line.encode("utf-8")) > MESSAGE_BUDGET:   # one very long answer: cut it, nothing dropped
+            head = line.encode("utf-8")[:MESSAGE_BUDGET].decode("utf-8", "ignore")
+            parts, current, line = parts + ([current] if current else []) + [head], "", line[len(head):]
+        if current and len((current + line).encode("utf-8")) > MESSAGE_BUDGET:
+            parts.append(current)
+            current = ""
+        current += line
+    return parts + ([current] if current else [])
+
+
 def summary_replies(dialogue_set: DialogueSet, state: dict) -> list[Reply]:
     items = engine.summary(state, dialogue_set)
     markdown = engine.summary_markdown(state, dialogue_set)
-    body = [c.heading(f"Opsummering: {dialogue_set.title}"),
+    head = [c.heading(f"Opsummering: {dialogue_set.title}"),
             c.paragraph(f"Facilitator: {state['facilitator']['name']}", subtle=True)]
     if state.get("anonymous"):
-        body.append(c.paragraph("Anonym dialog: svarene står uden navne.", subtle=True))
+        head.append(c.paragraph("Anonym dialog: svarene står uden navne.", subtle=True))
+    blocks = []
     for number, item in enumerate(items, start=1):
-        block = [c.paragraph(f"**{number}. {item['question']}**")]
+        answers = [c.user_text(answer, prefix=f"{person['name']}: " if person["name"] else "• ")
+                   for person in item["people"] for answer in person["answers"]]
         if not item["people"]:
-            block.append(c.paragraph(engine.STATUS_TEXT[item["status"]], subtle=True))
-        for person in item["people"]:
-            for answer in person["answers"]:
-                block.append(c.user_text(answer, prefix=f"{person['name']}: " if person["name"] else "• "))
-        body.append(c.container(block, separator=True))
-    card_reply = Reply(markdown, c.card(body, fallback=markdown), kind="summary",
-                       data={"set_id": dialogue_set.id, "summary": items},
-                       summary="Dialogen er afsluttet. Her er opsummeringen.")
-    copy_reply = Reply("Opsummering som Markdown, klar til at kopiere ind i referatet:\n\n```markdown\n"
-                       + markdown.replace("```", "'''") + "```", kind="summary-markdown", data={"markdown": markdown})
-    return [card_reply, copy_reply]
+            answers = [c.paragraph(engine.STATUS_TEXT[item["status"]], subtle=True)]
+        blocks.append((c.paragraph(f"**{number}. {item['question']}**"), answers))
+    bodies = _pack(head, blocks, c.heading(f"Opsummering: {dialogue_set.title} (fortsat)", "Default"))
+    replies = []
+    for part, body in enumerate(bodies, start=1):
+        label = f"Opsummering af «{dialogue_set.title}»" + (f", del {part} af {len(bodies)}" if len(bodies) > 1 else "")
+        card = c.card(body, fallback=markdown)   # older clients read the whole summary, while it fits
+        if len(bodies) > 1 or _size(card) > MESSAGE_BUDGET:
+            card = c.card(body, fallback=label)
+        replies.append(Reply(markdown if part == 1 else label, card, kind="summary",
+                             data={"set_id": dialogue_set.id, "summary": items} if part == 1 else {"part": part},
+                             summary="Dialogen er afsluttet. Her er opsummeringen." if part == 1 else label))
+    pieces = _markdown_parts(markdown.replace("```", "\'\'\'"))
+    for part, piece in enumerate(pieces, start=1):
+        lead = "Opsummering som Markdown, klar til at kopiere ind i referatet" + (
+            f" (del {part} af {len(pieces)})" if len(pieces) > 1 else "")
+        replies.append(Reply(f"{lead}:\n\n```markdown\n{piece}```", kind="summary-markdown",
+                             data={"markdown": markdown} if part == 1 else {"part": part}))
+    return replies
 
 
 def list_reply(sets: Sequence[DialogueSet]) -> Reply:

@@ -151,6 +151,10 @@ async def test_rate_limit(assistant):
     assistant._rate.per_minute = 2
     kinds = [(await assistant.handle(turn("hjælp")))[0].kind for _ in range(3)]
     assert kinds == ["help", "help", "rate-limited"]
+    # Per person: in a workshop the others are not held back, and card refreshes never count.
+    assert (await assistant.handle(turn("hjælp", user="bo", name="Bo")))[0].kind == "help"
+    refresh = (await assistant.handle(turn(value={"action": "dialogue_refresh"})))[0]
+    assert refresh.kind != "rate-limited"
 
 
 async def test_empty_message_and_unknown_button(assistant):

@@ -190,3 +190,26 @@ async def test_answer_on_the_card_of_a_question_left_behind(assistant):
     assert refused.kind == "dialogue-refused"
     [status] = await assistant.handle(turn("status"))
     assert status.data["answers_total"] == 0
+
+
+async def test_a_big_workshops_summary_comes_in_parts_teams_accepts(assistant):
+    import json
+    from bot.dialogue_views import MESSAGE_BUDGET
+    await start(assistant)
+    written = []
+    for question in range(3):
+        for person in range(40):   # the fixture reads 500 characters of a message
+            text = f"Svar {question}-{person}: " + "vi skal prioritere fælles drift og data " * 11
+            written.append(text)
+            await assistant.handle(turn(text, user=f"u{person}", name=f"Deltager {person}"))
+        await assistant.handle(turn("næste"))
+    replies = await assistant.handle(turn("afslut"))
+    cards = [r for r in replies if r.kind == "summary"]
+    copies = [r for r in replies if r.kind == "summary-markdown"]
+    assert len(cards) > 1 and len(copies) > 1
+    assert all(len(json.dumps(r.card, ensure_ascii=False).encode()) <= MESSAGE_BUDGET + 2_000 for r in cards)
+    assert all(len(r.text.encode()) <= MESSAGE_BUDGET + 200 for r in copies)
+    shown = " ".join(json.dumps(r.card, ensure_ascii=False) for r in cards)
+    missing = [t[:12] for t in written if t.strip() not in shown]   # every answer, in some part
+    assert not missing
+    assert "".join(r.text for r in copies).count("Svar ") >= len(written)
