@@ -287,6 +287,17 @@ class Assistant:
         except (StateUnavailable, StateConflict) as exc:
             log.warning("could not keep a message id: %s", type(exc).__name__, extra={"event": "state_error"})
 
+    async def edit_message(self, conversation_id: str, message_id: str, text: str) -> bool:
+        """A message was edited in Teams: an answer in the running dialogue takes the new text (True)."""
+        try:
+            changed = await self.dialogue.edit_message(conversation_id, message_id, " ".join(text.split()))
+        except (StateUnavailable, StateConflict) as exc:
+            log.error("could not apply an edited answer: %s", type(exc).__name__, extra={"event": "state_error"})
+            return False
+        if changed:
+            log.info("edited answer applied", extra={"event": "message_edited"})
+        return bool(changed)
+
     async def forget_message(self, conversation_id: str, message_id: str) -> None:
         """A message was deleted in Teams: its text leaves the feedback log and the running dialogue."""
         try:

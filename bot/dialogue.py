@@ -109,6 +109,18 @@ def forget_message(state: dict, message_id: str) -> int:
     return removed
 
 
+def edit_message(state: dict, message_id: str, text: str) -> int:
+    """An answer's message was edited in Teams: the answer reads as edited; returns how many changed."""
+    text = text.strip()[:MAX_ANSWER_CHARS]
+    changed = 0
+    for answers in state["answers"].values():
+        for answer in answers:
+            if text and answer.get("message_id") == message_id and answer["text"] != text:
+                answer["text"] = text
+                changed += 1
+    return changed
+
+
 def move(state: dict, dialogue_set: DialogueSet, person: Person, step: int, skip: bool = False) -> bool:
     """Go forward or back one question; returns False when moving forward past the last one."""
     require_facilitator(state, person)

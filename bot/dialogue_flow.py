@@ -131,7 +131,10 @@ class DialogueFlow:
             return _refused(refused)
         if state is None:
             return await on_no_dialogue()
-        replies = [dv.answer_ack_reply(person.name, result["position"], result["count"])]
+        # Anonymous: not even the thank-you names the person; a cut answer says so.
+        name = "" if state.get("anonymous") else person.name
+        replies = [dv.answer_ack_reply(name, result["position"], result["count"],
+                                       cut=len(text.strip()) > engine.MAX_ANSWER_CHARS)]
         dialogue_set = self._set_of(state["set_id"])
         update = dialogue_set and dv.card_update(dialogue_set, state, result["position"], turn.is_group)
         return replies + ([update] if update else [])
@@ -226,6 +229,19 @@ class DialogueFlow:
             return current, current
 
         await self.state.update(self.key(conversation_id), keep)
+
+    async def edit_message(self, conversation_id: str, message_id: str, text: str) -> int:
+        """A message edited in Teams: if it was an answer, the summary shows the edited text."""
+        changed: dict[str, int] = {}
+
+        def edit(current: dict | None):
+            if not current:
+                return current, None
+            changed["n"] = engine.edit_message(current, message_id, text)
+            return current, current if changed["n"] else None
+
+        await self.state.update(self.key(conversation_id), edit)
+        return changed.get("n", 0)
 
     async def forget_message(self, conversation_id: str, message_id: str) -> int:
         """A message deleted in Teams: its answer leaves the running dialogue."""

@@ -29,13 +29,15 @@ def question_card(dialogue_set: DialogueSet, state: dict, position: int, view: s
     """
     question = dialogue_set.questions[position]
     total = len(dialogue_set.questions)
-    count = len(engine.answerers(state, position))
+    count = len(engine.answerers(state, position)) if state.get("answers") is not None else 0
     body = [c.paragraph(intro)] if intro else []
     body += [c.paragraph(f"Spørgsmål {position + 1} af {total} · {dialogue_set.title}", subtle=True),
              c.heading(question.text)]
     if view == CLOSED:
-        body.append(c.paragraph(f"{closed_note} {_count_line(count)}".strip(), subtle=True))
-        lines = [f"Spørgsmål {position + 1} af {total}: {question.text}", closed_note, _count_line(count)]
+        # An ended dialogue's answers are gone from the state: its count is not known, so none is shown.
+        counted = _count_line(count) if state.get("answers") is not None else ""
+        body.append(c.paragraph(f"{closed_note} {counted}".strip(), subtle=True))
+        lines = [f"Spørgsmål {position + 1} af {total}: {question.text}", closed_note, counted]
         return c.card(body, fallback="\n".join(line for line in lines if line))
     if question.context:
         body.append(c.container([c.paragraph("**Baggrund**"), c.paragraph(question.context)], style="emphasis"))
@@ -122,13 +124,16 @@ def personal_card(dialogue_set: DialogueSet, state: dict, position: int, viewer_
 def closed_reply(dialogue_set: DialogueSet, position: int, note: str = "Dialogen er afsluttet.",
                  state: dict | None = None) -> Reply:
     position = min(max(position, 0), len(dialogue_set.questions) - 1)
-    card = question_card(dialogue_set, state or {"answers": {}, "facilitator": {"id": "", "name": ""}},
+    card = question_card(dialogue_set, state or {"answers": None, "facilitator": {"id": "", "name": ""}},
                          position, CLOSED, closed_note=note)
     return Reply(card["fallbackText"], card, kind="dialogue-closed", replaces_clicked=True, summary=note)
 
 
-def answer_ack_reply(name: str, position: int, count: int) -> Reply:
-    text = f"Tak, {name} – dit svar er noteret (spørgsmål {position + 1}, {count} svar i alt)."
+def answer_ack_reply(name: str, position: int, count: int, cut: bool = False) -> Reply:
+    thanks = f"Tak, {name}" if name else "Tak"
+    text = f"{thanks} – dit svar er noteret (spørgsmål {position + 1}, {count} svar i alt)."
+    if cut:
+        text += f" Svaret var langt, så jeg har gemt de første {engine.MAX_ANSWER_CHARS} tegn."
     return Reply(text, kind="dialogue-ack", data={"position": position + 1, "answers": count})
 
 

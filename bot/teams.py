@@ -175,9 +175,13 @@ class SparringsBot(ActivityHandler):
         await self._send(context, await self.assistant.handle(turn_from_activity(context.activity)))
 
     async def on_message_update_activity(self, context: TurnContext) -> None:
-        # An edited question in a personal chat is a new question; in a group the edit of an answer or a
-        # message to others must not make the bot speak up again.
-        if is_personal(context.activity) and message_text(context.activity):
+        # An edited dialogue answer takes its new text, silently. Otherwise an edited question in a personal
+        # chat is a new question; in a group an edit must not make the bot speak up again.
+        text = message_text(context.activity)
+        if context.activity.id and text and await self.assistant.edit_message(
+                context.activity.conversation.id, context.activity.id, text):
+            return
+        if is_personal(context.activity) and text:
             await self.on_message_activity(context)
         else:
             log.info("ignored message edit", extra={"event": "ignored_edit"})

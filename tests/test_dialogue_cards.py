@@ -113,6 +113,7 @@ async def test_finished_dialogue_card_is_closed_and_old_clicks_get_closed_card(a
     assert closed.update_id == "msg-q1" and "Dialogen er afsluttet" in str(closed.card) and not actions(closed.card)
     [late] = await assistant.handle(turn(value=data, user="bo", name="Bo", invoke=True))
     assert late.replaces_clicked and "Dialogen er afsluttet" in str(late.card) and not actions(late.card)
+    assert "Ingen har svaret" not in str(late.card)   # the ended dialogue's count is not known: none is claimed
     [refresh] = await assistant.handle(turn(value=reply.card["refresh"]["action"]["data"], invoke=True))
     assert "Dialogen er afsluttet" in str(refresh.card)
 
@@ -132,7 +133,8 @@ async def test_anonymous_mode_hides_names_everywhere(assistant):
     assert "anonyme" in str(reply.card) and "uden navne" in str(reply.card)
     data = send_svar(reply.card)["data"]
     await assistant.handle(turn(value=dict(data, answer="Hemmeligt svar"), user="bo", name="Bo", invoke=True))
-    await assistant.handle(turn("Også hemmeligt", user="cy", name="Cy"))
+    ack, *_ = await assistant.handle(turn("Også hemmeligt", user="cy", name="Cy"))
+    assert ack.text.startswith("Tak – dit svar er noteret") and "Cy" not in ack.text
     [status] = await assistant.handle(turn("status"))
     assert "2 har svaret" in status.text and "Bo" not in status.text and "Cy" not in status.text
     running = await assistant.dialogue.running(turn())
@@ -213,3 +215,8 @@ async def test_a_big_workshops_summary_comes_in_parts_teams_accepts(assistant):
     missing = [t[:12] for t in written if t.strip() not in shown]   # every answer, in some part
     assert not missing
     assert "".join(r.text for r in copies).count("Svar ") >= len(written)
+
+
+def test_a_cut_answer_says_how_much_was_kept():
+    from bot.dialogue_views import answer_ack_reply
+    assert f"de første {engine.MAX_ANSWER_CHARS} tegn" in answer_ack_reply("", 0, 1, cut=True).text

@@ -8,6 +8,7 @@ from botbuilder.schema import Activity, ChannelAccount, ConversationAccount, Ent
 
 from bot.config import ConfigError, load_config
 from bot.feedback import FeedbackLog
+from bot.model import Turn
 from bot.teams import SparringsBot, is_personal, message_text
 from bot.tenants import TenantGuard
 
@@ -78,6 +79,18 @@ async def test_edited_question_is_a_new_question_only_in_personal_chats(make_ada
     assert [a for a in group.activity_buffer if a.type == "message"] == []
     await personal.receive_activity(Activity(type="messageUpdate", id="m2"))               # payload 43: no text
     assert len([a for a in personal.activity_buffer if a.type == "message"]) == 1
+
+
+async def test_an_edited_dialogue_answer_takes_its_new_text_silently(make_adapter, assistant):
+    group = make_adapter(ConversationAccount(id="19:g", conversation_type="groupChat", is_group=True))
+    await group.receive_activity(Activity(type="message", id="s-1", text="dialog 1"))
+    await group.receive_activity(Activity(type="message", id="a-1", text="Vi er mest drift"))
+    sent = len(group.activity_buffer)
+    await group.receive_activity(Activity(type="messageUpdate", id="a-1", text="Vi er mest udvikling"))
+    assert len([a for a in group.activity_buffer[sent:] if a.type == "message"]) == 0   # no new message
+    summary, _ = [r for r in await assistant.handle(Turn("afslut", "19:g", "29:anna", "Anna", is_group=True))
+                  if r.kind.startswith("summary")]
+    assert "Vi er mest udvikling" in summary.text and "Vi er mest drift" not in summary.text
 
 
 async def test_deleted_question_leaves_the_unanswered_log(make_adapter, assistant):
