@@ -162,6 +162,9 @@ class DialogueFlow:
                 # The card of a question the dialogue has left (its card is closed for everyone).
                 outcome["moved"] = True
                 return current, current   # unchanged: no write
+            if turn.invoke and not text.strip():
+                outcome["empty"] = True   # the card itself says so, not a message to the whole channel
+                return current, current
             engine.add_answer(current, person, text, position=position, via="card")
             return current, current
 
@@ -177,11 +180,15 @@ class DialogueFlow:
             if turn.invoke and 0 <= position < len(dialogue_set.questions):
                 return [dv.closed_reply(dialogue_set, position, MOVED_AWAY, state)]
             return [Reply(f"{MOVED_AWAY} Svar på det spørgsmål, I er ved nu.", kind="dialogue-refused")]
+        view = dv.FACILITATOR if person.id == state["facilitator"]["id"] else dv.EVERYONE
+        if outcome.get("empty"):
+            mine = dv.question_card(dialogue_set, state, position, view, viewer_id=person.id,
+                                    intro="✏️ Skriv dit svar i feltet, før du trykker **Send svar**.")
+            return [Reply(mine["fallbackText"], mine, kind="dialogue-card", replaces_clicked=True,
+                          summary="Skriv dit svar i feltet først.")]
         update = dv.card_update(dialogue_set, state, position, turn.is_group)
         if turn.invoke:
-            mine = dv.question_card(dialogue_set, state, position,
-                                    dv.FACILITATOR if person.id == state["facilitator"]["id"] else dv.EVERYONE,
-                                    viewer_id=person.id)
+            mine = dv.question_card(dialogue_set, state, position, view, viewer_id=person.id)
             personal = Reply(mine["fallbackText"], mine, kind="dialogue-card", replaces_clicked=True,
                              summary="Dit svar er gemt – du kan rette det.")
             return [personal] + ([update] if update else [])

@@ -88,8 +88,14 @@ async def test_action_submit_answer_updates_the_shared_card_and_acks(assistant):
 
 async def test_empty_card_answer_is_refused(assistant):
     reply = await start(assistant)
-    [refused] = await assistant.handle(turn(value=dict(send_svar(reply.card)["data"], answer="  "), invoke=True))
+    # Action.Execute: the clicked card says so, for that person only (no message to the whole channel).
+    [card] = await assistant.handle(turn(value=dict(send_svar(reply.card)["data"], answer="  "), invoke=True))
+    assert card.replaces_clicked and "Skriv dit svar i feltet" in str(card.card) and send_svar(card.card)
+    # Action.Submit (older clients): a message, as the card cannot be changed for one person.
+    [refused] = await assistant.handle(turn(value=dict(send_svar(reply.card)["data"], answer="  ")))
     assert refused.kind == "dialogue-refused" and "tomt" in refused.text
+    [status] = await assistant.handle(turn("status"))
+    assert status.data["answers_here"] == 0
 
 
 async def test_next_closes_the_old_card_and_posts_a_new_one(assistant):
