@@ -239,26 +239,21 @@ class DialogueFlow:
 
     async def edit_message(self, conversation_id: str, message_id: str, text: str) -> int:
         """A message edited in Teams: if it was an answer, the summary shows the edited text."""
-        changed: dict[str, int] = {}
-
-        def edit(current: dict | None):
-            if not current:
-                return current, None
-            changed["n"] = engine.edit_message(current, message_id, text)
-            return current, current if changed["n"] else None
-
-        await self.state.update(self.key(conversation_id), edit)
-        return changed.get("n", 0)
+        return await self._change_answers(conversation_id, lambda state: engine.edit_message(state, message_id, text))
 
     async def forget_message(self, conversation_id: str, message_id: str) -> int:
         """A message deleted in Teams: its answer leaves the running dialogue."""
-        removed: dict[str, int] = {}
+        return await self._change_answers(conversation_id, lambda state: engine.forget_message(state, message_id))
 
-        def drop(current: dict | None):
+    async def _change_answers(self, conversation_id: str, change: Callable[[dict], int]) -> int:
+        """Apply a change to the running dialogue's answers; the state is written only when some changed."""
+        changed: dict[str, int] = {}
+
+        def apply(current: dict | None):
             if not current:
                 return current, None
-            removed["n"] = engine.forget_message(current, message_id)
-            return current, current if removed["n"] else None
+            changed["n"] = change(current)
+            return current, current if changed["n"] else None
 
-        await self.state.update(self.key(conversation_id), drop)
-        return removed.get("n", 0)
+        await self.state.update(self.key(conversation_id), apply)
+        return changed.get("n", 0)

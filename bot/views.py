@@ -218,14 +218,18 @@ _WRITE_SUMMARY = "Jeg kan ikke skrive eller lave dokumenter for jer."
 _WRITE_HINT = " Jeg finder og citerer det, KL's materiale siger – spørg fx *Hvad skal en god business case indeholde?*"
 
 
+# Declines that are a line of advice, not a search that found nothing: no card, no theme groups.
+_ADVICE = {
+    "empty": "Skriv dit spørgsmål som en besked, så finder jeg det, der passer i KL's materiale. Skriv **hjælp** for "
+             "at se, hvad jeg kan.",
+    "link": "Jeg kan ikke åbne links. Skriv dit spørgsmål med dine egne ord, så finder jeg det, der passer i KL's "
+            "materiale – fx *Hvordan finansierer andre kommuner innovation?*",
+}
+
+
 def decline_reply(answer: Answer, suggestions: Sequence[Any], fallback: Fallback | None) -> Reply:
-    if answer.reason == "empty":
-        text = "Skriv dit spørgsmål som en besked, så finder jeg det, der passer i KL's materiale. Skriv **hjælp** for at se, hvad jeg kan."
-        return Reply(text, kind="decline", data=answer.to_json())
-    if answer.reason == "link":
-        text = ("Jeg kan ikke åbne links. Skriv dit spørgsmål med dine egne ord, så finder jeg det, der passer i KL's "
-                "materiale – fx *Hvordan finansierer andre kommuner innovation?*")
-        return Reply(text, kind="decline", data=answer.to_json())
+    if answer.reason in _ADVICE:
+        return Reply(_ADVICE[answer.reason], kind="decline", data=answer.to_json())
     writing = answer.reason == "write-request"
     summary = _WRITE_SUMMARY if writing else _DECLINE_SUMMARY
     lines = [summary + (_WRITE_HINT if writing else _DECLINE_HINT)]

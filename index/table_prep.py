@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, Iterable
 
 from .table_words import (COLUMN_SYNONYMS, HYPHEN_JOIN_RE, LINK_RE, NO_CELL_RE, TABLE_NUMBER_RE, YEAR_RE,
                           YES_CELL_RE, has)
@@ -55,6 +55,16 @@ def key_names(key: str) -> frozenset[str]:
     return frozenset(names) if len(names) >= 2 else frozenset()
 
 
+def plain_cell(value: str) -> str:
+    """"digitaliserings-principper" and "digitaliseringsprincipper" are one value: no spaces, no hyphens."""
+    return re.sub(r"[\s-]+", "", value)
+
+
+def _median_words(cells: Iterable[str]) -> int:
+    sizes = sorted(len(c.split()) for c in cells if c.strip())
+    return sizes[len(sizes) // 2] if sizes else 0
+
+
 @dataclass(frozen=True)
 class PreparedTable:
     table: Table
@@ -78,6 +88,9 @@ class PreparedTable:
     yes_no_columns: tuple[int, ...]
     asking: dict[int, frozenset[str]]        # columns asked for without their name ("Hvornår …" -> period)
     caption_number: str = ""                 # "1" of "Tabel 1: …", when no other table has it ("i tabel 1")
+    folded_cells: frozenset[str] = frozenset()   # every cell folded: a quoted value must be one of them
+    cells_by_plain: dict = field(default_factory=dict, compare=False)   # plain_cell(folded) -> folded cells
+    prose_columns: frozenset[int] = frozenset()  # columns of sentences (median cell of 8 words or more)
     _holding: dict = field(default_factory=dict, compare=False, repr=False)
 
     def rows_with(self, term: str, column: int | None = None) -> frozenset[int]:
@@ -110,7 +123,13 @@ class PreparedTable:
             *(cell_terms(terms, r[key]) for r in table.rows))
         patterns = tuple(re.compile(r"(?<![a-z0-9])" + r"[\s\-]*".join(map(re.escape, fold(r[key]).split()))
                                     + r"(s|'s|’s)?(?![a-z0-9])") for r in table.rows)
+        folded_cells = frozenset(fold(c).strip() for r in table.rows for c in r)
+        by_plain: dict[str, tuple[str, ...]] = {}
+        for cell in sorted(folded_cells):
+            by_plain[plain_cell(cell)] = by_plain.get(plain_cell(cell), ()) + (cell,)
         return cls(
+            folded_cells=folded_cells, cells_by_plain=by_plain,
+            prose_columns=frozenset(i for i in columns if _median_words(r[i] for r in table.rows) >= 8),
             table=table, key=key, key_names=tuple(key_names(r[key]) for r in table.rows),
             whole_cells=frozenset(t for r in table.rows for i, c in enumerate(r) if i != key and i not in links
                                   and len(ts := terms(c)) == 1 for t in ts), links=links, cell_terms=cells, row_terms=row_terms, column_terms=column_terms,

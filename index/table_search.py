@@ -8,7 +8,7 @@ from functools import lru_cache
 from typing import Callable, Collection, Sequence
 
 from .table_filters import number_filter, period_filter
-from .table_prep import PreparedTable, key_column
+from .table_prep import PreparedTable, key_column, plain_cell
 from .table_message import adds_condition, after_dash, question_of
 from .table_question import TableQuestion, asked_columns, excluded_words, filter_values, read_question
 from .table_words import (COUNT_RE, EVERY_COLUMN_RE, EXPIRED_RE, GENERIC_WORDS, LIST_RE, LOWERCASE_SUBJECT_RE, NAME_RE,
@@ -110,9 +110,8 @@ class TableSearch:
         others = {t for m in OTHER_RE.finditer(q.text) for t in self._terms(" ".join(q.text[m.end():].split()[:2]))}
         if any(has(v, frozenset(others)) for v in values):
             return None   # "andre strategier": not the rows that hold the word, and no exact answer
-        cells = {fold(c).strip() for r in table.rows for c in r}
-        quoted = [text for text in (fold(t).strip() for t in QUOTED_RE.findall(q.text)) if text in cells]
-        quoted += self._named_values(q.text, cells) if not quoted else []
+        quoted = [text for text in (fold(t).strip() for t in QUOTED_RE.findall(q.text)) if text in prep.folded_cells]
+        quoted += _named_values(q.text, prep) if not quoted else []
         # Which rows: quoted cell values exactly; else the rows holding the most of the asked values,
         # looked for in the named column when the question names one ("højt på effektivisering").
         rows = list(range(len(table.rows)))
@@ -174,34 +173,6 @@ class TableSearch:
             return []
         return [ts[0] for ts in words if ts and ts[0] in prep.whole_cells]
 
-    @staticmethod
-    def _named_values(text: str, cells: set[str]) -> list[str]:
-        """The cell value right after "formen …"/"called …": the longest run of words that is a whole cell."""
-        def plain(value: str) -> str:   # "Digitaliserings-principper" is "Digitaliseringsprincipper"
-            return re.sub(r"[\s-]+", "", value)
-        by_plain: dict[str, list[str]] = {}
-        for cell in cells:
-            by_plain.setdefault(plain(cell), []).append(cell)
-        found: list[str] = []
-        for match in NAMED_VALUE_RE.finditer(text):
-            words = match.group(1).split()
-            for size in range(min(6, len(words)), 0, -1):
-                candidate = plain(fold(" ".join(words[:size])).strip(" ?.,;:!'\"«»“”"))
-                if candidate in by_plain:
-                    found += by_plain[candidate]
-                    break
-        return found
-
-    @staticmethod
-    def _in_prose_cells(prep: PreparedTable, rows: Sequence[int], value: str) -> bool:
-        """Whether the value is found only in columns of sentences (cells of 8 words or more, by the median)."""
-        columns = {i for r in rows for i in range(len(prep.table.header)) if has(value, prep.cell_terms[r][i])}
-
-        def sentences(i: int) -> bool:
-            sizes = sorted(len(row[i].split()) for row in prep.table.rows if row[i].strip())
-            return bool(sizes) and sizes[len(sizes) // 2] >= 8
-        return bool(columns) and all(sentences(i) for i in columns)
-
     def _decide(self, prep: PreparedTable, q: TableQuestion, s: _Selection, extra_terms: Sequence[str],
                 translated: Collection[str]) -> tuple[float, TableMatch] | None:
         """Which answer the table gives (one row, a name it lacks, a list or a count) and how sure: or none."""
@@ -248,9 +219,28 @@ class TableSearch:
             return None   # "Hvor mange borgere bor der …" asks for a sum of a column, not for a number of rows
         if (not s.rows and not (q.count and s.every_column)) or (s.filtered and len(s.rows) == n and not q.columns):
             return None
-        if not q.named and s.values and all(self._in_prose_cells(prep, s.rows, v) for v in s.values):
+        if not q.named and s.values and all(_only_in_prose(prep, s.rows, v) for v in s.values):
             return None   # "Hvilke to spor arbejder de efter?": a word inside a sentence-long cell, in a table never named
         # "Hvilke kommuner …" lists a table keyed by municipality rather than one that merely shares a word.
         keyed = bool((q.subjects | set(extra_terms)) & prep.key_header_terms)
         return 2 + len(s.values) + q.named + 0.5 * keyed, TableMatch(
             table, tuple(table.rows[i] for i in s.rows), "count" if q.count else "list", key, shown)
+
+
+def _named_values(text: str, prep: PreparedTable) -> list[str]:
+    """The cell value right after "formen …"/"called …": the longest run of words that is a whole cell."""
+    found: list[str] = []
+    for match in NAMED_VALUE_RE.finditer(text):
+        words = match.group(1).split()
+        for size in range(min(6, len(words)), 0, -1):
+            candidate = plain_cell(fold(" ".join(words[:size])).strip(" ?.,;:!'\"«»“”"))
+            if candidate in prep.cells_by_plain:
+                found += prep.cells_by_plain[candidate]
+                break
+    return found
+
+
+def _only_in_prose(prep: PreparedTable, rows: Sequence[int], value: str) -> bool:
+    """Whether the value is found only in the table's columns of sentences."""
+    columns = {i for r in rows for i in range(len(prep.table.header)) if has(value, prep.cell_terms[r][i])}
+    return bool(columns) and columns <= prep.prose_columns

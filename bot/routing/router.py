@@ -88,8 +88,9 @@ class Router:
         return dict(self._learned)
 
     def analyse(self, need: str, limit: int = 3, evidence_model: GroupEvidence | None = None) -> Analysis:
-        evidence_model = evidence_model or self._evidence
-        need = _topic(need)
+        return self._analyse(_topic(need), limit, evidence_model or self._evidence)
+
+    def _analyse(self, need: str, limit: int, evidence_model: GroupEvidence) -> Analysis:
         vector = np.asarray(self.embedder.embed_queries([need])[0], dtype=np.float32)
         ev = evidence_model.evidence(need, vector)
         logits, probabilities = group_probabilities(ev.features, self.calibration)
@@ -98,10 +99,11 @@ class Router:
         return Analysis(ev, decision, features)
 
     def route(self, need: str, limit: int = 3) -> list[GroupMatch]:
-        if not self.groups or not words(_topic(need or "")):
+        need = _topic(need or "")
+        if not self.groups or not words(need):
             return []
         evidence_model = self._evidence
-        analysis = self.analyse(need, limit, evidence_model)
+        analysis = self._analyse(need, limit, evidence_model)
         reason = analysis.evidence.reason
         return [GroupMatch(self.groups[i], float(analysis.decision.probabilities[i]),
                            evidence_model.pieces[reason[i]].text if reason[i] >= 0 else "")
