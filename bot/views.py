@@ -233,6 +233,12 @@ def decline_reply(answer: Answer, suggestions: Sequence[Any], fallback: Fallback
     writing = answer.reason == "write-request"
     summary = _WRITE_SUMMARY if writing else _DECLINE_SUMMARY
     lines = [summary + (_WRITE_HINT if writing else _DECLINE_HINT)]
+    if answer.reason == "listed" and answer.hits:
+        # What the question names is only a table row: say so, and show the row, which is all KL says.
+        hit = answer.hits[0]
+        named = " og ".join(f"**{key}**" for key in answer.rows)
+        where = hit.section.split(PATH_SEPARATOR)[-1].strip() or hit.title
+        lines += ["", f"KL's materiale nævner kun {named} i en tabel ({where}, {hit.title}):", hit.text]
     if suggestions:
         lines += ["", "Måske kan en temagruppe hjælpe:"] + [f"- **{m.group.name}** – {m.group.contact.name}" for m in suggestions]
     else:

@@ -6,6 +6,7 @@ from collections import Counter
 from typing import Iterable
 
 _WORD_RE = re.compile(r"[^\W\d_]+")
+_ADDRESS_RE = re.compile(r"\S+\.(?:dk|com|org|net|eu|pdf|docx?)\b\S*", re.I)   # "(kolding.dk)" is no lowercase use
 _CLAUSE_RE = re.compile(r"(?<=[.!?:])\s+|\n+|›|\|")
 
 
@@ -16,15 +17,19 @@ class Names:
     a passage that never mentions it cannot answer, however close its wording.
     """
 
-    def __init__(self, texts: Iterable[str]) -> None:
+    def __init__(self, texts: Iterable[str], keys: Iterable[str] = ()) -> None:
         capital, lower = Counter(), Counter()
         for text in texts:
-            for clause in _CLAUSE_RE.split(text):
+            for clause in _CLAUSE_RE.split(_ADDRESS_RE.sub(" ", text)):
                 for i, word in enumerate(_WORD_RE.findall(clause)):
                     if word[0].islower():
                         lower[word.lower()] += 1
                     elif i > 0:   # a capital at a clause's start says nothing
                         capital[word.lower()] += 1
+        for key in keys:   # a table's row keys ("| Kolding | …") start their cell, so count them here
+            for word in _WORD_RE.findall(key):
+                if word[0].isupper():
+                    capital[word.lower()] += 2
         self.words = frozenset(w for w, n in capital.items() if n >= 2 and not lower[w] and len(w) >= 3)
 
     def asked(self, question: str) -> frozenset[str]:

@@ -98,7 +98,7 @@ class HybridIndex:
         self._glossary_matches = lru_cache(maxsize=1024)(self._find_glossary)
         self._vectors_cache: np.ndarray | None = None
         self.tables = TableSearch(tables or [], self._analyzer.terms)
-        self._names = Names(c.context_text for c in chunks)
+        self._names = Names((c.context_text for c in chunks), (row[0] for t in tables or [] for row in t.rows))
         rows, sentence_vectors = sentences or ([], np.zeros((0, embedder.dim), np.float32))
         self._sentence_vectors = sentence_vectors
         self._sentence_chunk = np.array([row["chunk"] for row in rows], dtype=np.int64)
@@ -240,6 +240,10 @@ class HybridIndex:
         english = self._glossary_matches(query)   # English words the glossary translated are explained
         return self.tables.match(query, self._analyzer.terms(" ".join(self._glossary[p] for p in english)),
                                  frozenset(" ".join(english).split()))
+
+    def rows_named(self, query: str) -> TableMatch | None:
+        """Table rows whose key the question names: where the material lists what it says nothing else about."""
+        return self.tables.rows_named(clean_query(query))
 
     def search(self, query: str, k: int = 5) -> list[Hit]:
         return self.search_with_vector(query, k)[0]

@@ -85,6 +85,17 @@ class TableSearch:
                 return None
         return found
 
+    def rows_named(self, question: str) -> TableMatch | None:
+        """The rows a question names by their key, in the table naming most of them ("… Koldings strategi")."""
+        folded = fold(question)
+        best = None
+        for prep in self._prepared:
+            rows = tuple(row for row, pattern in zip(prep.table.rows, prep.patterns) if pattern.search(folded))
+            if rows and (best is None or len(rows) > len(best.rows)):
+                shown = tuple(i for i in range(len(prep.table.header)) if i != prep.key)
+                best = TableMatch(prep.table, rows, "row", prep.key, shown)
+        return best
+
     def _match_one(self, question: str, extra_terms: Sequence[str], translated: Collection[str]) -> TableMatch | None:
         best: tuple[float, TableMatch] | None = None
         if EXPIRED_RE.search(question) and not YEAR_RE.search(question):

@@ -6,10 +6,10 @@ import shutil
 import numpy as np
 import pytest
 
-from bot.answering import Answerer
+from bot.answering import Answerer, AnswerPolicy
 from bot.answering.scope import outside_the_material
 from bot.answering.short import SentenceWeights, compose, score_sentences
-from bot.views import answer_reply
+from bot.views import answer_reply, decline_reply
 from index.documents import load_corpus
 from index.rerank import passage_coverage
 from index.search import Hit, HybridIndex
@@ -506,6 +506,24 @@ def test_names_are_the_words_the_corpus_always_capitalises_and_a_passage_must_ho
 def test_a_question_naming_a_municipality_is_declined_when_the_answering_passage_never_mentions_it(corpus_index):
     answer = Answerer(corpus_index).ask("Hvor stort er Aarhus Kommunes budget til digitalisering i 2025?")
     assert not answer.answered or "aarhus" in (answer.hits[0].title + answer.hits[0].section + answer.hits[0].text).lower()
+
+
+def test_a_table_rows_key_is_a_name_and_a_web_address_is_no_lowercase_use(corpus_index):
+    # Kolding stands only in the Linksamling: "| Kolding | … | digitaliseringsstrategi.pdf (kolding.dk) | - |".
+    assert corpus_index.named("Hvad gør Kolding og Skanderborg?") == {"kolding", "skanderborg"}
+
+
+@pytest.mark.parametrize("question, key", [
+    ("Hvilke indsatsområder har Nyborg i sin digitaliseringsstrategi for 2021-2025?", "Nyborg"),
+    ("Hvad står der om velfærdsteknologi i Koldings digitaliseringsstrategi?", "Kolding"),
+])
+def test_a_question_about_what_a_table_only_lists_is_declined_with_the_row(corpus_index, question, key):
+    # No evidence bar: the decline must come from the name, which only a table row holds.
+    answer = Answerer(corpus_index, AnswerPolicy(min_evidence=0.0, min_evidence_outside=0.0)).ask(question)
+    assert not answer.answered and answer.reason == "listed" and answer.rows == (key,)
+    reply = decline_reply(answer, [], None)
+    assert f"nævner kun **{key}** i en tabel" in reply.text and f"- **{key}** – form:" in reply.text
+    assert answer.to_json()["sources"] == []   # a decline shows no passage as its answer
 
 
 def test_a_sentence_that_echoes_the_question_does_not_beat_a_closer_answer_by_its_words():

@@ -39,6 +39,8 @@ class Searcher(Protocol):
 
     def match_table(self, query: str) -> TableMatch | None: ...
 
+    def rows_named(self, query: str) -> TableMatch | None: ...
+
 
 @dataclass(frozen=True)
 class AnswerPolicy:
@@ -69,7 +71,8 @@ class Answer:
     answered: bool
     short_answer: str = ""
     hits: tuple[Hit, ...] = ()
-    reason: str = ""               # why it declined: "empty", "no-words", "link", "no-match", "write-request"
+    reason: str = ""               # why it declined: "empty", "no-words", "link", "no-match", "write-request",
+                                   # "listed" (what it names is only a table row: hits holds that row)
     related: tuple[Hit, ...] = field(default=())
     rows: tuple[str, ...] = ()     # a table answer: the matching rows' keys
 
@@ -130,8 +133,14 @@ class Answerer:
             return Answer(question, False, hits=tuple(hits), reason="no-match")
         answering = hits[scored[0].hit_index] if scored else hits[0]
         names = self.searcher.named(question)
-        if names and not Names.held(names, f"{answering.title} {answering.section} {answering.text}"):
-            # "Aarhus Kommunes budget" is not answered by a passage that never mentions Aarhus.
+        # "Aarhus Kommunes budget" is not answered by a passage that never mentions Aarhus, nor by one that
+        # only lists it in a table row: the row says all the material says about it.
+        prose = "\n".join(line for line in answering.text.split("\n") if not line.lstrip().startswith("|"))
+        if names and not Names.held(names, f"{answering.title} {answering.section} {prose}"):
+            listed = self.searcher.rows_named(question)
+            if listed is not None:
+                return Answer(question, False, hits=(table_hit(listed),), reason="listed",
+                              rows=tuple(row[listed.key_column] for row in listed.rows))
             return Answer(question, False, hits=tuple(hits), reason="no-match")
         short, best_index = compose(scored, self.policy.sentence_weights)
         if best_index:
