@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Callable, Collection, Sequence
 
+from .municipalities import municipalities_in
 from .table_filters import number_filter, period_filter
 from .table_prep import PreparedTable, key_column, plain_cell
 from .table_message import adds_condition, after_dash, question_of
@@ -70,9 +71,17 @@ class TableSearch:
         owner = POSSESSIVE_RE.search(asked)
         if owner and not self._any_key.search(fold(asked)):
             context = fold(question[: max(0, len(question) - len(asked))])
+            split = after_dash(asked) if not context.strip() else None
+            if split and POSSESSIVE_RE.search(split[1]) and (municipalities_in(split[0]) or self._any_key.search(fold(split[0]))):
+                # "new here, from kerteminde - is our strategy listed": the part before the dash says whose.
+                context, asked = fold(split[0]), split[1]
             rows = {m.group(0).strip() for m in self._any_key.finditer(context)}
+            # "new here, from kerteminde - is our strategy listed": a municipality no table holds is named too.
+            named = [m for m in municipalities_in(context) if not self._any_key.search(fold(m))]
             if len(rows) == 1:
                 asked = f"{asked} ({rows.pop()})"
+            elif not rows and len(named) == 1:
+                asked = f"{asked} ({named[0]})"
             elif (owner.group(1) or "").lower() in ("vores", "vor", "our") and YES_NO_RE.match(asked):
                 return None   # "does kl have our strategy": whose, the table cannot tell
         found = self._match_one(asked, extra_terms, translated)
@@ -218,6 +227,9 @@ class TableSearch:
             subject = LOWERCASE_SUBJECT_RE.match(q.text)
             if not names and subject and len(q.unexplained) == 1 and self._terms(subject.group(1)) == list(q.unexplained):
                 names = [subject.group(1).capitalize()]
+            if not names and "kommune" in fold(table.header[key]):
+                # "does vesthimmerland have anything in kl's list": a municipality in lowercase, not among the rows.
+                names = [m for m in municipalities_in(q.text) if not any(p.search(fold(m)) for p in prep.patterns)]
             if names and not SECOND_QUESTION_RE.search(q.text):
                 # Two tables may both lack the name: the one whose own words the question uses is meant.
                 fit = sum(known(t, prep.section_terms | prep.header_terms) for t in q.content)

@@ -127,6 +127,24 @@ def test_a_name_the_table_does_not_hold_is_said_to_be_missing(corpus_index):
     assert answer.answered and not answer.rows and "Tårnby står ikke i tabellen" in answer.short_answer
 
 
+@pytest.mark.parametrize("question, name", [
+    ("new here, from kerteminde - is our strategy listed in kl's overview", "Kerteminde"),
+    ("just joined the digital team in stevns. does kl have our strategy in their list", "Stevns"),
+    ("does vesthimmerland have anything in kl's list of strategies", "Vesthimmerland"),
+])
+def test_a_municipality_typed_in_lowercase_is_said_to_be_missing(corpus_index, question, name):
+    answer = Answerer(corpus_index).ask(question)
+    assert answer.answered and not answer.rows and f"{name} står ikke i tabellen" in answer.short_answer
+
+
+def test_municipalities_are_found_in_any_case_but_everyday_words_only_capitalised():
+    from index.municipalities import MUNICIPALITIES, municipalities_in
+    assert len(MUNICIPALITIES) == 98
+    assert municipalities_in("fra lyngby taarbæk og høje-taastrups it") == ["Lyngby-Taarbæk", "Høje-Taastrup"]
+    assert municipalities_in("på vejen hjem med en skive brød") == []
+    assert municipalities_in("Vejen og Aarhus' plan") == ["Aarhus", "Vejen"]
+
+
 @pytest.mark.parametrize("question, first", [
     ("Hvornår udløber Herning Kommunes digitaliseringsstrategi?", "perioden: 2017-2020"),
     ("What period does Køge's strategy cover?", "perioden: 2021-2025"),
