@@ -67,7 +67,7 @@ OPEN_END_RE = re.compile(r"\b(uden (?:en )?slut\w*|ingen slut\w*|no end\w*|witho
 # "(fx 2017-2021)" illustrates what is asked; its words and years do not filter.
 # So do "(inkl. …)" and "(evt. stavet …)": what they add is a spelling or a part of the asked value.
 EXAMPLE_RE = re.compile(r"\((?:fx|f\.\s?eks\.?|e\.\s?g\.?|for eksempel|eksempelvis|for example|inkl\.?|inklusive|herunder|"
-                        r"evt\.?|eventuelt|including|incl\.?)[\s,][^)]*\)", re.I)
+                        r"evt\.?|eventuelt|including|incl\.?|som|ligesom|like|such as|as in)[\s,][^)]*\)", re.I)
 # "en udløbet strategi" needs a date the table does not give; the material's own count answers it.
 EXPIRED_RE = re.compile(r"\b(udløbe[tn]e?|udløbne|forældede?|expired|outdated|out of date)\b", re.I)
 # "Har Solrød en strategi, og hvad styrer de efter i stedet?" asks more than a row can say.
@@ -180,6 +180,7 @@ gjaldt gjalt gældende satte igangsatte
 exactly ending ended started starting began begins beginning covering take takes part participate participates
 participating involved tager tage sig deltager deltage varetager bygger bygget baseret based built between among mellem blandt
 tidligere senere nyere earlier later sooner newer recent ends expires expire ran run runs out include includes
+både begge tælles talt tæller medregnet medtalt regnet inklusive inklusiv both counted counting included inclusive
 included well fik får få fået got get gets whose hvis hvilket så del fewer less more
 looking look into onto bortset undtagen udover except apart besides blot kun store stor større største small large big kalenderår calendar
 tre fire fem seks syv otte ni ti two three four five six seven eight nine ten alone alene range ranges interval

@@ -137,6 +137,14 @@ def test_a_municipality_typed_in_lowercase_is_said_to_be_missing(corpus_index, q
     assert answer.answered and not answer.rows and f"{name} står ikke i tabellen" in answer.short_answer
 
 
+def test_how_years_are_counted_and_an_example_after_som_do_not_filter(corpus_index):
+    # "når både første og sidste år tælles med" says how to count; "(som 2017-2020)" only illustrates.
+    answer = Answerer(corpus_index).ask("Hvilke kommuner har en periode på præcis fire kalenderår, når både første og "
+                                        "sidste år tælles med (som 2017-2020)?")
+    assert set(answer.rows) == {"Esbjerg", "Herning", "Kalundborg", "Lyngby-Taarbæk", "Ringkøbing-Skjern", "Ringsted",
+                                "Rødovre", "Skanderborg"}
+
+
 def test_municipalities_are_found_in_any_case_but_everyday_words_only_capitalised():
     from index.municipalities import MUNICIPALITIES, municipalities_in
     assert len(MUNICIPALITIES) == 98
