@@ -634,3 +634,12 @@ def test_a_lone_letter_from_an_apostrophe_is_no_evidence():
     """"What's" leaves the term "s"; a passage holding it does not answer the question."""
     asked = {"s": 2.9, "weath": 0.0, "copenhag": 0.0}
     assert passage_coverage("What's the weather like in Copenhagen tomorrow?", asked, {"s", "kolofon"}) == 0.0
+
+
+def test_a_sentence_without_its_period_keeps_its_own_line_in_the_short_answer():
+    from bot.answering.short import Scored
+    first = Scored(1.0, 0.9, 0.0, 0, 0, "Horsens Kommunes vision er en fælles forståelse af digitaliseringens betydning for Horsens")
+    second = Scored(0.99, 0.89, 0.0, 0, 1, "Dragør Kommunes strategi tager afsæt i 7 temaer.")
+    third = Scored(0.98, 0.88, 0.0, 0, 2, "Temaerne går på tværs.")
+    short, _ = compose([first, second, third], SentenceWeights())
+    assert short == f"{first.text}\n\n{second.text} {third.text}"

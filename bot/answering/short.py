@@ -1,11 +1,15 @@
 """The short answer: the 1-3 sentences among the top passages that answer the question."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
 from index.evaluate import normalise
 from index.search import Hit
+
+
+_ENDED_RE = re.compile(r"[.!?:;…\"”»)\]*]\s*$")
 
 
 @dataclass(frozen=True)
@@ -66,4 +70,8 @@ def compose(scored: Sequence[Scored], w: SentenceWeights) -> tuple[str, int]:
         chosen.append(other)
         words += len(other.text.split())
     chosen.sort(key=lambda s: s.position)
-    return " ".join(s.text for s in chosen), best.hit_index
+    text = chosen[0].text
+    for previous, sentence in zip(chosen, chosen[1:]):
+        # A paragraph the extraction left without its period ("… betydning for Horsens") keeps its own line.
+        text += (" " if _ENDED_RE.search(previous.text) else "\n\n") + sentence.text
+    return text, best.hit_index
