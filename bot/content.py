@@ -88,9 +88,10 @@ class _Reader:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.item = ""   # which list item is read, as a person counts it: "group 2, id 'drift'"
 
     def fail(self, key: str, problem: str) -> ContentError:
-        return ContentError(f"{self.path}: {key}: {problem}")
+        return ContentError(f"{self.path}: {key}: {problem}{f' [{self.item}]' if self.item else ''}")
 
     def load(self) -> Any:
         try:
@@ -104,7 +105,9 @@ class _Reader:
         except yaml.YAMLError as exc:
             where = getattr(exc, "problem_mark", None)
             line = f" (line {where.line + 1})" if where else ""
-            raise ContentError(f"{self.path}: not valid YAML{line}: {getattr(exc, 'problem', exc)}") from None
+            problem = str(getattr(exc, "problem", exc))
+            hint = "; indent with spaces, not tabs" if "\\t" in problem or "\t" in problem else ""
+            raise ContentError(f"{self.path}: not valid YAML{line}: {problem}{hint}") from None
         if data is None:
             raise ContentError(f"{self.path}: the file is empty")
         return data
@@ -161,6 +164,8 @@ def load_theme_groups(path: Path) -> ThemeGroups:
     seen: set[str] = set()
     for i, item in enumerate(reader.items(root.get("theme_groups"), "theme_groups")):
         key = f"theme_groups[{i}]"
+        named = item.get("id") if isinstance(item, dict) and isinstance(item.get("id"), str) else ""
+        reader.item = f"group {i + 1}" + (f", id {named!r}" if named else "")
         data = reader.mapping(item, key)
         reader.keys(data, GROUP_KEYS, key)
         group_id = reader.text(data, "id", key)
@@ -185,6 +190,7 @@ def load_theme_groups(path: Path) -> ThemeGroups:
             contact=reader.contact(data.get("contact"), f"{key}.contact"),
             channel=reader.text(data, "channel", key, required=False),
         ))
+    reader.item = ""
     fallback = None
     if root.get("fallback") is not None:
         data = reader.mapping(root["fallback"], "fallback")

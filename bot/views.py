@@ -1,7 +1,7 @@
 """What the bot says: each reply as Markdown text and as an Adaptive Card, in Danish."""
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Any, Iterable, Sequence
 
 from index.chunking import PATH_SEPARATOR
 
@@ -66,7 +66,7 @@ def _group_lines(group: ThemeGroup) -> list[str]:
 def _group_block(group: ThemeGroup, reason: str = "") -> dict:
     items = [c.paragraph(f"**{group.name}**"), c.paragraph(group.description)]
     if reason:
-        items.append(c.user_text(reason, prefix="Derfor: ", subtle=True))
+        items.append(c.user_text(f"«{reason}»", prefix="Minder om: ", subtle=True))
     pairs = [("Kontakt", group.contact.name)]
     if group.contact.email:
         pairs.append(("E-mail", group.contact.email))
@@ -87,9 +87,14 @@ def groups_list_reply(groups: Sequence[ThemeGroup]) -> Reply:
 def _fallback_lines(fallback: Fallback | None) -> list[str]:
     if not fallback:
         return ["Kontakt jeres digitaliseringsenhed, så finder de den rette person."]
-    lines = [f"Kontakt **{fallback.name}**"]
+    line = f"Kontakt **{fallback.name}**"
     if fallback.contact:
-        lines.append(f"Kontakt: {fallback.contact.name}" + (f" ({fallback.contact.email})" if fallback.contact.email else ""))
+        # "Kontakt **Digitaliseringssekretariatet**: Digitaliseringssekretariatet" says one name twice.
+        if fallback.contact.name.strip().lower() != fallback.name.strip().lower():
+            line += f": {fallback.contact.name}"
+        if fallback.contact.email:
+            line += f" ({fallback.contact.email})"
+    lines = [line]
     if fallback.channel:
         lines.append(f"Teams-kanal: {fallback.channel}")
     return lines
@@ -106,7 +111,7 @@ def route_reply(need: str, matches: Sequence[Any], fallback: Fallback | None) ->
     if not matches:
         lines = ["Jeg kan ikke se, at nogen af temagrupperne dækker det behov.", ""] + _fallback_lines(fallback)
         body = [c.heading("Ingen temagruppe passer helt"), c.user_text(need, prefix="Dit behov: ", subtle=True),
-                c.paragraph("\n\n".join(lines))]
+                c.paragraph("\n\n".join(line for line in lines if line))]
         actions = [c.submit("Se alle temagrupper", {"command": "temagrupper"})]
         return Reply("\n".join(lines), c.card(body, actions, "\n".join(lines)), kind="route", data=data,
                      summary="Ingen temagruppe passer helt – her er, hvem du kan kontakte.")
@@ -116,7 +121,7 @@ def route_reply(need: str, matches: Sequence[Any], fallback: Fallback | None) ->
         for number, match in enumerate(matches, start=1):
             lines.append(f"{number}. **{match.group.name}** – kontakt: {_contact_text(match.group)}")
             if match.reason:
-                lines.append(f"   Passer med: «{match.reason}»")
+                lines.append(f"   Minder om: «{match.reason}»")
         lines += ["", "Vælg den gruppe, der passer bedst, så husker jeg det til næste gang."]
         body = [c.heading("Mente du …?"), c.user_text(need, prefix="Dit behov: ", subtle=True)]
         body += [_group_block(m.group, m.reason) for m in matches]
@@ -124,17 +129,23 @@ def route_reply(need: str, matches: Sequence[Any], fallback: Fallback | None) ->
                    for m in matches]
         actions.append(c.submit("Ingen af dem", {"action": "route_pick", "group": "", "need": kept}))
         return Reply("\n".join(lines), c.card(body, actions, "\n".join(lines)), kind="route-ask", data=data,
-                     summary="Mente du " + " eller ".join(m.group.name for m in matches) + "?")
+                     summary=f"Mente du {_either(m.group.name for m in matches)}?")
     best = matches[0]
     lines = [f"Tal med **{best.group.name}**.", ""] + _group_lines(best.group)
     if best.reason:
-        lines.append(f"Derfor: {best.reason}")
+        lines.append(f"Minder om: «{best.reason}»")
     body = [c.heading("Den rette temagruppe"), c.user_text(need, prefix="Dit behov: ", subtle=True),
             _group_block(best.group, best.reason)]
     actions = [c.submit("👍 Det passer", {"action": "route_feedback", "group": best.group.id, "need": kept, "rating": 1}),
                c.submit("👎 Passer ikke", {"action": "route_feedback", "group": best.group.id, "need": kept, "rating": -1})]
     return Reply("\n".join(lines), c.card(body, actions, "\n".join(lines)), kind="route", data=data,
                  summary=f"Tal med {best.group.name}.")
+
+
+def _either(names: Iterable[str]) -> str:
+    """«A», «B» eller «C»: names with commas and "og" of their own stay readable."""
+    quoted = [f"«{name}»" for name in names]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " eller " + quoted[-1]
 
 
 def _button_title(name: str, limit: int = 40) -> str:
@@ -245,7 +256,7 @@ def decline_reply(answer: Answer, suggestions: Sequence[Any], fallback: Fallback
         lines += [""] + _fallback_lines(fallback)
     lines += ["", "Prøv også at formulere spørgsmålet anderledes, eller skriv **temaer** for at se, hvad materialet dækker."]
     body = [c.heading("Det skriver jeg ikke" if writing else "Intet godt svar i materialet", "Default"),
-            c.paragraph("\n\n".join(lines))]
+            c.paragraph("\n\n".join(line for line in lines if line))]
     actions = [c.submit("Se temagrupper", {"command": "temagrupper"}), c.submit("Temaer i materialet", {"command": "temaer"})]
     return Reply("\n".join(lines), c.card(body, actions, "\n".join(lines)), kind="decline", data=answer.to_json(),
                  summary=summary)

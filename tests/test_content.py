@@ -64,3 +64,14 @@ def test_merge_keys_and_anchors_still_load(tmp_path):
 def test_missing_file(tmp_path):
     with pytest.raises(ContentError, match="file not found"):
         load_theme_groups(tmp_path / "none.yaml")
+
+
+def test_a_broken_group_is_named_as_a_person_counts_and_tabs_get_a_hint(tmp_path):
+    path = tmp_path / "groups.yaml"
+    path.write_text("theme_groups:\n  - {id: a, name: A, description: D, contact: {name: N}}\n"
+                    "  - {id: drift, name: B, description: D, exampels: [x], contact: {name: N}}\n", encoding="utf-8")
+    with pytest.raises(ContentError, match=r"theme_groups\[1\]\.exampels: .*\[group 2, id 'drift'\]"):
+        load_theme_groups(path)
+    path.write_text("theme_groups:\n\t- id: a\n", encoding="utf-8")
+    with pytest.raises(ContentError, match="indent with spaces, not tabs"):
+        load_theme_groups(path)

@@ -26,7 +26,7 @@ async def test_unsure_route_asks_and_the_pick_is_confirmed_and_learned(assistant
     assert ask.kind == "route-ask" and ask.card["body"][0]["text"] == "Mente du …?"
     shown = [g["id"] for g in ask.data["groups"]]
     assert shown == ["sikkerhed", "indkob"]
-    assert "Passer med: «" in ask.text and "Ida Indkøb" in ask.text and "Sikker Sørensen" in ask.text
+    assert "Minder om: «" in ask.text and "Ida Indkøb" in ask.text and "Sikker Sørensen" in ask.text
     buttons = [a for a in ask.card["actions"] if a["data"].get("action") == "route_pick"]
     assert [b["data"]["group"] for b in buttons] == ["sikkerhed", "indkob", ""]   # the groups, then "Ingen af dem"
 
