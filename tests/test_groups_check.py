@@ -70,3 +70,17 @@ def test_cli_on_a_broken_and_a_good_yaml(tmp_path: Path) -> None:
     good = _cli(tmp_path, PROJECT_ROOT / "tests" / "data" / "kommune_c_groups.yaml")
     assert good.returncode == 0, good.stdout + good.stderr
     assert "OK: Alle grupper kan skelnes." in good.stdout
+
+
+def test_the_report_shows_every_confused_pair_with_whole_ids_and_counts_in_good_danish():
+    import numpy as np
+    from bot.routing.check import MAX_PAIRS, CheckResult
+    ids = tuple(f"gruppe-nummer-{i:02d}" for i in range(MAX_PAIRS + 2))
+    confusion = np.eye(len(ids), dtype=int) * 3
+    for i in range(len(ids) - 1):   # one text of each group lands in the next: more pairs than the matrix shows
+        confusion[i, i + 1] = 1
+    confusion[0, 1] = 2
+    text = render_check(CheckResult(ids, ids, confusion, (), (), (), ()))
+    assert f"{ids[0]} og {ids[1]}: 2 tekster lander" in text and "1 tekst lander" in text and "tekst(er)" not in text
+    assert "gruppe-nummer-09" in text.splitlines()[3]   # a whole id as a column head
+    assert f"… og {len(ids) - 1 - MAX_PAIRS} par mere" in text

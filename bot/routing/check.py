@@ -60,6 +60,9 @@ def check_groups(router: Router) -> CheckResult:
     return CheckResult(ids, tuple(g.name for g in router.groups), confusion, tuple(strays), thin, attractors, inseparable)
 
 
+MAX_PAIRS = 8   # the pairs in the matrix; every stray text is listed below it anyway
+
+
 def render_check(result: CheckResult) -> str:
     ids, confusion = result.ids, result.confusion
     lines = [f"Tjek af {len(ids)} temagrupper: hver gruppes egne eksempler og beskrivelsessætninger er sendt gennem routeren."]
@@ -70,12 +73,17 @@ def render_check(result: CheckResult) -> str:
         lines.append("  Ingen – alle tekster lander i deres egen gruppe.")
     else:
         width = max(len(i) for i in ids)
-        shown = sorted({x for _, a, b in pairs[:5] for x in (a, b)})
-        lines.append("  " + " " * width + "  → " + "  ".join(f"{ids[c][:10]:>10}" for c in shown))
+        top = pairs[:MAX_PAIRS]
+        shown = sorted({x for _, a, b in top for x in (a, b)})
+        # Whole ids as column heads ("brugeruddannelse", not "brugerudda"), each column as wide as its id.
+        lines.append("  " + " " * width + "  → " + "  ".join(ids[c] for c in shown))
         for r in shown:
-            lines.append(f"  {ids[r]:<{width}}    " + "  ".join(f"{confusion[r, c]:>10}" for c in shown))
-        for total, a, b in pairs[:5]:
-            lines.append(f"  • {ids[a]} og {ids[b]}: {total} tekst(er) lander i den anden gruppe.")
+            lines.append(f"  {ids[r]:<{width}}    " + "  ".join(f"{confusion[r, c]:>{len(ids[c])}}" for c in shown))
+        for total, a, b in top:
+            texts = "1 tekst lander" if total == 1 else f"{total} tekster lander"
+            lines.append(f"  • {ids[a]} og {ids[b]}: {texts} i den anden gruppe.")
+        if len(pairs) > len(top):
+            lines.append(f"  • … og {len(pairs) - len(top)} par mere, som listen nedenfor viser.")
     if result.strays:
         lines += ["", "Eksempler og sætninger, der lander i en anden gruppe:"]
         lines += [f"  • [{s.group_id}] «{s.text}» → {s.landed_in}" for s in result.strays]
