@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Callable
 
-from .table_words import (CLAUSE_CONDITIONS, EXACT_RE, FEWER_RE, MORE_RE, MULTI_YEAR_RE, NUMBER_WORDS, OPEN_END_RE, OR_EARLIER_RE,
+from .table_words import (AT_LEAST_BEFORE_RE, AT_MOST_BEFORE_RE, CLAUSE_CONDITIONS, EXACT_RE, FEWER_RE, MORE_RE, MULTI_YEAR_RE, NUMBER_WORDS, OPEN_END_RE, OR_EARLIER_RE,
                           OR_LATER_RE, RANGE_RE, SINGLE_YEAR_RE, SUPERLATIVES, SPAN_RE, N_YEARS_RE, YEAR_CONDITIONS, period_length,
                           AFTER_YEAR_CONDITIONS,
                           YEAR_RE)
@@ -64,7 +64,8 @@ def year_filter(question: str, table: Table, prep: "PreparedTable", rows: list[i
     previous_end = None
     for match in YEAR_RE.finditer(question):
         year, before, after = int(match.group(1)), question[:match.start()], question[match.end():]
-        bound = "<=" if OR_EARLIER_RE.match(after) else ">=" if OR_LATER_RE.match(after) else ""
+        bound = ("<=" if OR_EARLIER_RE.match(after) or AT_MOST_BEFORE_RE.search(before)
+                 else ">=" if OR_LATER_RE.match(after) or AT_LEAST_BEFORE_RE.search(before) else "")
         if groups and previous_end is not None and _JOINED_RE.match(question[previous_end:match.start()]):
             groups[-1][1].append(year)
             groups[-1] = (groups[-1][0], groups[-1][1], bound or groups[-1][2])
@@ -88,7 +89,7 @@ def year_filter(question: str, table: Table, prep: "PreparedTable", rows: list[i
 
 # A period's shape, by the words that ask for it: "flerårig", "kun for ét år", "uden slutdato".
 _PERIOD_KINDS = (
-    (MULTI_YEAR_RE, lambda span: span[0] < span[1] < OPEN_END),
+    (MULTI_YEAR_RE, lambda span: 0 < span[0] < span[1] < OPEN_END),   # "Frem til 2025" gives no start
     (SINGLE_YEAR_RE, lambda span: span[0] == span[1]),
     (OPEN_END_RE, lambda span: span[1] == OPEN_END),
 )

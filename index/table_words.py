@@ -44,11 +44,17 @@ AFTER_YEAR_CONDITIONS = (
 # A start or end verb earlier in the year's clause ("startede en ny strategi op i 2021") when no word stands just before it.
 CLAUSE_CONDITIONS = (
     ("start", re.compile(r"\b(starter|startede|startet|begynder|begyndte|igangsatte|igangsat|lancerede|starts?|started|"
-                         r"begins?|began|launched|initiated)\b[^,;:?!\d]*$", re.I)),
-    ("end", re.compile(r"\b(udløber|udløb|slutter|sluttede|ender|endte|ends?|ended|expires?|expired)\b[^,;:?!\d]*$", re.I)),
+                         r"begins?|began|launched|initiated|startår\w*|start year)\b[^,;:?!\d]*$", re.I)),
+    ("end", re.compile(r"\b(udløber|udløb|slutter|sluttede|ender|endte|ends?|ended|expires?|expired|slutår\w*|"
+                       r"end year)\b[^,;:?!\d]*$", re.I)),
 )
 # "startede i 2016 eller tidligere": the condition's year is a bound, not the value.
 OR_EARLIER_RE = re.compile(r"^\s*,?\s*(?:eller|or)\s+(?:tidligere|før|earlier|before|sooner)\b", re.I)
+# "løber mindst til 2023", "slutåret tidligst er 2023", "at least until 2023": the year is a bound, before it.
+AT_LEAST_BEFORE_RE = re.compile(r"\b(?:(?:mindst|tidligst|at least|no earlier than)\s+(?:til|until|i|in|er|is)?"
+                                r"|(?:til|until)\s+(?:mindst|tidligst|at least))\s*$", re.I)
+AT_MOST_BEFORE_RE = re.compile(r"\b(?:(?:senest|højst|at the latest|no later than|at most)\s+(?:til|until|i|in|er|is)?"
+                               r"|(?:til|until)\s+(?:senest|højst))\s*$", re.I)
 OR_LATER_RE = re.compile(r"^\s*,?\s*(?:eller|or)\s+(?:senere|efter|nyere|later|after|newer|more recent)\b", re.I)
 # A number with thousands separators, or a decimal before a unit ("1,5 mio.").
 _NUMBER = r"(\d+(?:[.,]\d{3})*(?:[.,]\d{1,2}(?=\s*(?:mio|mil|mia|bil|tus|tho)))?)"
@@ -120,7 +126,11 @@ SUPERLATIVES = (
     ("end", max, re.compile(rf"\b{_ENDS}\b[^?.]{{0,30}}\b(?:senest|længst|sidst|latest|furthest|longest|last)\b", re.I)),
     ("end", min, re.compile(rf"\b{_ENDS}\b[^?.]{{0,20}}\b(?:først|tidligst|first|earliest|soonest)\b", re.I)),
 )
-MULTI_YEAR_RE = re.compile(r"\b(flerårig\w*|(?:over )?flere år|multi-?year|several years|multiple years)\b", re.I)
+# "faste fra-til-perioder", "both years given": a range with a start and an end, like a multi-year period.
+MULTI_YEAR_RE = re.compile(r"\b(flerårig\w*|(?:over )?flere år|multi-?year|several years|multiple years|"
+                           r"faste? fra[-–]til[-–]perioder?|fra[-–]til[-–]perioder?|fixed (?:from[-–]to )?periods?|"
+                           r"from[-–]to periods?|both years (?:given|stated|named|listed)|(?:med )?både start- og slutår|"
+                           r"both a start and an end year|begge årstal (?:angivet|givet|nævnt|står))", re.I)
 # "…, fx 2020-2022" without parentheses illustrates as well.
 BARE_EXAMPLE_RE = re.compile(r"[,;]?\s*\b(?:fx|f\.\s?eks\.|e\.\s?g\.|for example|for eksempel|eksempelvis|such as)\s*,?\s*"
                              r"(?:19|20)\d\d\s*[-–]\s*(?:19|20)\d\d\b", re.I)
@@ -180,7 +190,7 @@ gjaldt gjalt gældende satte igangsatte
 exactly ending ended started starting began begins beginning covering take takes part participate participates
 participating involved tager tage sig deltager deltage varetager bygger bygget baseret based built between among mellem blandt
 tidligere senere nyere earlier later sooner newer recent ends expires expire ran run runs out include includes
-både begge tælles talt tæller medregnet medtalt regnet inklusive inklusiv both counted counting included inclusive
+både begge tælles talt tæller medregnet medtalt regnet inklusive inklusiv both counted counting included inclusive startår startåret startdato fixed given stated faste
 included well fik får få fået got get gets whose hvis hvilket så del fewer less more
 looking look into onto bortset undtagen udover except apart besides blot kun store stor større største small large big kalenderår calendar
 tre fire fem seks syv otte ni ti two three four five six seven eight nine ten alone alene range ranges interval

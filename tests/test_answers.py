@@ -643,3 +643,21 @@ def test_a_sentence_without_its_period_keeps_its_own_line_in_the_short_answer():
     third = Scored(0.98, 0.88, 0.0, 0, 2, "Temaerne går på tværs.")
     short, _ = compose([first, second, third], SentenceWeights())
     assert short == f"{first.text}\n\n{second.text} {third.text}"
+
+
+def test_bounds_before_a_year_and_fixed_periods(corpus_index):
+    from index.table_filters import OPEN_END, year_span
+
+    def spans(question: str) -> list[tuple[int, int]]:
+        match = corpus_index.match_table(question)
+        assert match is not None and match.rows, question
+        return [year_span(row[3]) for row in match.rows]
+    # "løber mindst til 2022": the end is a bound; "faste fra-til-perioder": a start and an end are given.
+    found = spans("Hvilke kommuner startede en strategi i 2019, som løber mindst til 2022? Kun faste fra-til-perioder.")
+    assert all(s[0] == 2019 and 2022 <= s[1] < OPEN_END for s in found) and (2019, 2022) in found and len(found) > 1
+    # "startåret ligger før 2019 og slutåret tidligst er 2022": a bound on each end.
+    found = spans("Hvilke kommuner har et dokument, hvor startåret ligger før 2019 og slutåret tidligst er 2022?")
+    assert all(0 < s[0] < 2019 and 2022 <= s[1] < OPEN_END for s in found)
+    # "Frem til 2025" gives no start, so it is no fixed period that includes 2022.
+    found = spans("How many municipalities have a fixed from–to period (both years given) that includes 2022?")
+    assert all(0 < s[0] <= 2022 <= s[1] < OPEN_END for s in found)
