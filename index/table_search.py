@@ -82,7 +82,7 @@ class TableSearch:
                 asked = f"{asked} ({rows.pop()})"
             elif not rows and len(named) == 1:
                 asked = f"{asked} ({named[0]})"
-            elif (owner.group(1) or "").lower() in ("vores", "vor", "our") and YES_NO_RE.match(asked):
+            elif (owner.group(1) or owner.group(2) or "").lower() in ("vores", "vor", "our", "os", "us") and YES_NO_RE.match(asked):
                 return None   # "does kl have our strategy": whose, the table cannot tell
         found = self._match_one(asked, extra_terms, translated)
         # "vi overvejer at få regionen med - hvor mange af samarbejderne …": the question after a dash.

@@ -162,6 +162,7 @@ LOWERCASE_SUBJECT_RE = re.compile(r"^\s*[^\W\d_]+\s+([^\W\d_]{3,})\b")
 # "hvad har de som dokument": "de" as the subject right after the verb and before a preposition or the end,
 # not the article of "har de nyeste strategier", "er de eneste".
 POSSESSIVE_RE = re.compile(r"\b(vores|vor|deres|dens|den|dem|our|their|its|it|them|they)\b"
+                           r"|\b(?:fra|from|om|about)\s+(os|us)\b"   # "har kl et dokument fra os med"
                            r"|\b(?:har|havde|hedder|kalder|bruger|dækker|gælder|står|er)\s+(de)"
                            r"(?=\s+(?:som|i|med|for|til|på|af|nu|egentlig|ifølge|hos)\b|\s*[?.!]?\s*$)", re.I)
 DASH_RE = re.compile(r"\s[-–—]\s")

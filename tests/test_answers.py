@@ -131,6 +131,7 @@ def test_a_name_the_table_does_not_hold_is_said_to_be_missing(corpus_index):
     ("new here, from kerteminde - is our strategy listed in kl's overview", "Kerteminde"),
     ("just joined the digital team in stevns. does kl have our strategy in their list", "Stevns"),
     ("does vesthimmerland have anything in kl's list of strategies", "Vesthimmerland"),
+    ("jeg er ny i digitaliseringen i høje-taastrup. har kl noget fra os i linksamlingen", "Høje-Taastrup"),
 ])
 def test_a_municipality_typed_in_lowercase_is_said_to_be_missing(corpus_index, question, name):
     answer = Answerer(corpus_index).ask(question)
