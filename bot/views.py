@@ -142,10 +142,18 @@ def route_reply(need: str, matches: Sequence[Any], fallback: Fallback | None) ->
                  summary=f"Tal med {best.group.name}.")
 
 
+def _joined(items: Iterable[str], last: str) -> str:
+    items = list(items)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + f" {last} " + items[-1]
+
+
 def _either(names: Iterable[str]) -> str:
     """«A», «B» eller «C»: names with commas and "og" of their own stay readable."""
-    quoted = [f"«{name}»" for name in names]
-    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " eller " + quoted[-1]
+    return _joined((f"«{name}»" for name in names), "eller")
+
+
+def _and(items: Iterable[str]) -> str:
+    return _joined(items, "og")
 
 
 def _button_title(name: str, limit: int = 40) -> str:
@@ -247,9 +255,9 @@ def decline_reply(answer: Answer, suggestions: Sequence[Any], fallback: Fallback
     if answer.reason == "listed" and answer.hits:
         # What the question names is only a table row: say so, and show the row, which is all KL says.
         hit = answer.hits[0]
-        named = " og ".join(f"**{key}**" for key in answer.rows)
         where = hit.section.split(PATH_SEPARATOR)[-1].strip() or hit.title
-        lines += ["", f"KL's materiale nævner kun {named} i en tabel ({where}, {hit.title}):", hit.text]
+        lines += ["", f"KL's materiale nævner {_and(f'**{key}**' for key in answer.rows)}, men kun i tabellen «{where}» "
+                      f"({hit.title}):", hit.text]
     if suggestions:
         lines += ["", "Måske kan en temagruppe hjælpe:"] + [f"- **{m.group.name}** – {m.group.contact.name}" for m in suggestions]
     else:

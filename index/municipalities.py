@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import re
 
-from .text import fold
 
 MUNICIPALITIES = tuple("""Albertslund Allerød Assens Ballerup Billund Bornholm Brøndby Brønderslev Dragør Egedal Esbjerg
 Faaborg-Midtfyn Fanø Favrskov Faxe Fredensborg Fredericia Frederiksberg Frederikshavn Frederikssund Furesø Gentofte
@@ -13,23 +12,28 @@ København Køge Langeland Lejre Lemvig Lolland Lyngby-Taarbæk Læsø Mariagerf
 Nyborg Næstved Odder Odense Odsherred Randers Rebild Ringkøbing-Skjern Ringsted Roskilde Rudersdal Rødovre Samsø
 Silkeborg Skanderborg Skive Slagelse Solrød Sorø Stevns Struer Svendborg Syddjurs Sønderborg Thisted Tønder Tårnby
 Vallensbæk Varde Vejen Vejle Vesthimmerland Viborg Vordingborg Ærø Aabenraa Aalborg Aarhus""".split())
-# Names that are also everyday Danish words ("vejen", "en skive", "odder", "greve"): only when capitalised.
-_EVERYDAY = frozenset({"Vejen", "Skive", "Odder", "Greve"})
+# Names that are also everyday Danish words ("vejen", "en skive", "odder", "greve", "tønder"): only capitalised.
+_EVERYDAY = frozenset({"Vejen", "Skive", "Odder", "Greve", "Tønder"})
+# Other spellings and the short names people use.
+_ALIASES = {"Aarhus": ("århus",), "Aalborg": ("ålborg",), "Aabenraa": ("åbenrå",), "Lyngby-Taarbæk": ("lyngby",),
+            "Ringkøbing-Skjern": ("ringkøbing",), "Ikast-Brande": ("ikast",), "Faaborg-Midtfyn": ("faaborg",),
+            "Høje-Taastrup": ("taastrup",), "Vesthimmerland": ("vesthimmerlands",), "Nordfyn": ("nordfyns",)}
 
 
 def _pattern(name: str) -> str:
-    parts = [re.escape(fold(p)) for p in name.split("-")]
-    return r"[\s-]*".join(parts)
+    return r"[\s-]*".join(re.escape(part) for part in name.lower().split("-"))
 
 
-_FOLDED_RE = re.compile(r"(?<![a-z0-9])(" + "|".join(_pattern(n) for n in MUNICIPALITIES if n not in _EVERYDAY)
-                        + r")(?:s|'s|’s)?(?![a-z0-9])")
-_CAPITAL_RE = re.compile(r"\b(" + "|".join(_EVERYDAY) + r")s?\b")
-_BY_FOLDED = {re.sub(r"[\s-]+", "", fold(n)): n for n in MUNICIPALITIES}
+_SPELLINGS = {spelling: name for name in MUNICIPALITIES if name not in _EVERYDAY
+              for spelling in (name.lower(), *_ALIASES.get(name, ()))}
+# Longest first, so "lyngby-taarbæk" is one name, not "lyngby"; not folded, so "koge" is no Køge.
+_LOWER_RE = re.compile(r"(?<![^\W_])(" + "|".join(_pattern(s) for s in sorted(_SPELLINGS, key=len, reverse=True))
+                       + r")(?:s|'s|’s)?(?![^\W_])")
+_CAPITAL_RE = re.compile(r"\b(" + "|".join(sorted(_EVERYDAY)) + r")s?\b")
 
 
 def municipalities_in(text: str) -> list[str]:
     """The municipalities a text names, as their official names, in order of mention."""
-    found = [_BY_FOLDED[re.sub(r"[\s-]+", "", m.group(1))] for m in _FOLDED_RE.finditer(fold(text))]
-    found += [m.group(1) for m in _CAPITAL_RE.finditer(text)]
-    return list(dict.fromkeys(found))
+    found = [(m.start(), _SPELLINGS[re.sub(r"[\s-]+", "-", m.group(1))]) for m in _LOWER_RE.finditer(text.lower())]
+    found += [(m.start(), m.group(1)) for m in _CAPITAL_RE.finditer(text)]
+    return list(dict.fromkeys(name for _, name in sorted(found)))

@@ -6,7 +6,7 @@ from typing import Callable
 
 from .sentences import split_sentences
 from .table_prep import PreparedTable
-from .table_words import (ANAPHORA_RE, BARE_EXAMPLE_RE, CONJUNCTION_START_RE, DASH_RE, EXAMPLE_RE, TABLE_NUMBER_RE,
+from .table_words import (ANAPHORA_RE, BARE_EXAMPLE_RE, CONJUNCTION_START_RE, COUNTING_RE, DASH_RE, EXAMPLE_RE, TABLE_NUMBER_RE,
                           known)
 
 _LOWER_START_RE = re.compile(r"([.!?]\s+)([a-zæøå])")
@@ -32,7 +32,7 @@ def question_of(message: str) -> str:
     named_before = [m.group(0) for s in sentences[:chosen] for m in TABLE_NUMBER_RE.finditer(s)]
     if named_before and not TABLE_NUMBER_RE.search(question):
         question = f"{question} ({named_before[-1]})"
-    return BARE_EXAMPLE_RE.sub("", EXAMPLE_RE.sub("", question))
+    return COUNTING_RE.sub("", BARE_EXAMPLE_RE.sub("", EXAMPLE_RE.sub("", question)))
 
 
 def after_dash(question: str) -> tuple[str, str] | None:

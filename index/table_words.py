@@ -70,10 +70,16 @@ NAME_RE = re.compile(r"(?<!^)(?<![.?!]\s)\b([A-ZÆØÅ][a-zæøå]+(?:-[A-ZÆØ�
 # "Digitaliserings-principper" and "IT-strategi" are one word to match; "Digitaliserings- og IT-strategi" is two.
 HYPHEN_JOIN_RE = re.compile(r"(?<=[^\W\d_])-(?: (?!(?:og|eller|and|or)\b))?(?=[^\W\d_])")
 OPEN_END_RE = re.compile(r"\b(uden (?:en )?slut\w*|ingen slut\w*|no end\w*|without an? end\w*|open[- ]ended|åben slut\w*)", re.I)
+# "når både start- og slutår tælles med", "both years included": how to count a period's years, no condition.
+COUNTING_RE = re.compile(r",?\s*\b(?:når|hvor|if|when|with)?\s*(?:både|begge|both)\s+(?:start|første|first)[-\s]*(?:og|and)\s+"
+                         r"(?:slut|sidste|last|end)[-\s]*(?:år(?:et|stal(?:let)?)?|years?)\s+(?:tælles|regnes|medregnes|are counted|"
+                         r"counted|included|er med|tæller med)(?:\s+med)?", re.I)
 # "(fx 2017-2021)" illustrates what is asked; its words and years do not filter.
 # So do "(inkl. …)" and "(evt. stavet …)": what they add is a spelling or a part of the asked value.
 EXAMPLE_RE = re.compile(r"\((?:fx|f\.\s?eks\.?|e\.\s?g\.?|for eksempel|eksempelvis|for example|inkl\.?|inklusive|herunder|"
-                        r"evt\.?|eventuelt|including|incl\.?|som|ligesom|like|such as|as in)[\s,][^)]*\)", re.I)
+                        r"evt\.?|eventuelt|including|incl\.?)[\s,][^)]*\)"
+                        # "(som 2017-2020)", "(like 2018-2020)": a period given as an example; "(som udløber i 2025)" filters.
+                        r"|\((?:som|ligesom|like|such as|as in)\s+(?:fx\s+)?(?:19|20)\d\d\s*[-–]\s*(?:19|20)\d\d\)", re.I)
 # "en udløbet strategi" needs a date the table does not give; the material's own count answers it.
 EXPIRED_RE = re.compile(r"\b(udløbe[tn]e?|udløbne|forældede?|expired|outdated|out of date)\b", re.I)
 # "Har Solrød en strategi, og hvad styrer de efter i stedet?" asks more than a row can say.
@@ -191,7 +197,7 @@ gjaldt gjalt gældende satte igangsatte
 exactly ending ended started starting began begins beginning covering take takes part participate participates
 participating involved tager tage sig deltager deltage varetager bygger bygget baseret based built between among mellem blandt
 tidligere senere nyere earlier later sooner newer recent ends expires expire ran run runs out include includes
-både begge tælles talt tæller medregnet medtalt regnet inklusive inklusiv both counted counting included inclusive startår startåret startdato fixed given stated faste
+begge tælles talt tæller medregnet medtalt regnet inklusive inklusiv counted counting inclusive startår startåret startdato fixed given stated faste
 included well fik får få fået got get gets whose hvis hvilket så del fewer less more
 looking look into onto bortset undtagen udover except apart besides blot kun store stor større største small large big kalenderår calendar
 tre fire fem seks syv otte ni ti two three four five six seven eight nine ten alone alene range ranges interval

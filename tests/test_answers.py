@@ -151,7 +151,7 @@ def test_municipalities_are_found_in_any_case_but_everyday_words_only_capitalise
     assert len(MUNICIPALITIES) == 98
     assert municipalities_in("fra lyngby taarbæk og høje-taastrups it") == ["Lyngby-Taarbæk", "Høje-Taastrup"]
     assert municipalities_in("på vejen hjem med en skive brød") == []
-    assert municipalities_in("Vejen og Aarhus' plan") == ["Aarhus", "Vejen"]
+    assert municipalities_in("Vejen og Århus' plan") == ["Vejen", "Aarhus"]
 
 
 @pytest.mark.parametrize("question, first", [
@@ -551,7 +551,7 @@ def test_a_question_about_what_a_table_only_lists_is_declined_with_the_row(corpu
     answer = Answerer(corpus_index, AnswerPolicy(min_evidence=0.0, min_evidence_outside=0.0)).ask(question)
     assert not answer.answered and answer.reason == "listed" and answer.rows == (key,)
     reply = decline_reply(answer, [], None)
-    assert f"nævner kun **{key}** i en tabel" in reply.text and f"- **{key}** – form:" in reply.text
+    assert f"nævner **{key}**, men kun i tabellen «" in reply.text and f"- **{key}** – form:" in reply.text
     assert answer.to_json()["sources"] == []   # a decline shows no passage as its answer
 
 
@@ -624,6 +624,8 @@ def test_a_question_for_an_amount_needs_a_source_that_states_one(corpus_index):
     assert amount_missing("What is the total budget of the innovation bank for 2025?", ["The bank is funded by 2,5 promille."])
     assert amount_missing("Hvor stort er kommunens budget til digitalisering?", ["Budgettet lægges hvert år."])
     assert amount_missing("Hvor mange millioner kroner fik de fra fonden?", ["Fonden støtter projektet."])
+    assert amount_missing("Hvor mange tusinde kroner koster det?", ["Det koster noget."])
+    assert amount_missing("How many millions of kroner did they get?", ["They got funding."])
     assert not amount_missing("Hvad er budgettet for puljen?", ["Puljen er på 800.000 kr om året."])
     assert not amount_missing("Hvad er prisen for ikke at digitalisere?", ["Det koster på kvaliteten."])
     assert not amount_missing("Hvordan fordeles udgifterne?", ["Budgettet fordeles pr. indbygger."])
@@ -644,6 +646,14 @@ def test_a_sentence_without_its_period_keeps_its_own_line_in_the_short_answer():
     third = Scored(0.98, 0.88, 0.0, 0, 2, "Temaerne går på tværs.")
     short, _ = compose([first, second, third], SentenceWeights())
     assert short == f"{first.text}\n\n{second.text} {third.text}"
+    # A bold or bracketed end is no period; list items stay a list.
+    bold = Scored(1.0, 0.9, 0.0, 0, 0, "- Otte kommuner har en strategi, som er **udløbet**")
+    item = Scored(0.99, 0.89, 0.0, 0, 1, "- 27 kommuner har principper")
+    short, _ = compose([bold, item], SentenceWeights())
+    assert short == f"{bold.text}\n{item.text}"
+    bracket = Scored(1.0, 0.9, 0.0, 0, 0, "Se bilag 3 (tabel)")
+    short, _ = compose([bracket, third], SentenceWeights())
+    assert short == f"{bracket.text}\n\n{third.text}"
 
 
 def test_bounds_before_a_year_and_fixed_periods(corpus_index):
@@ -662,3 +672,27 @@ def test_bounds_before_a_year_and_fixed_periods(corpus_index):
     # "Frem til 2025" gives no start, so it is no fixed period that includes 2022.
     found = spans("How many municipalities have a fixed from–to period (both years given) that includes 2022?")
     assert all(0 < s[0] <= 2022 <= s[1] < OPEN_END for s in found)
+
+
+def test_review_a_listed_name_shows_its_own_row_and_conditions_in_brackets_still_filter(corpus_index):
+    from index.table_filters import year_span
+    answerer = Answerer(corpus_index, AnswerPolicy(min_evidence=0.0, min_evidence_outside=0.0))
+    # "aftale" is also a row of the models table: the row shown is the municipality's.
+    answer = answerer.ask("Hvad står der i Nyborgs aftale om digitalisering?")
+    assert answer.reason == "listed" and answer.rows == ("Nyborg",)
+    # A name the prose also uses is not "only in a table".
+    assert Answerer(corpus_index).ask("Hvad gør Aarhus for at realisere gevinster?").reason != "listed"
+    # "(som udløber i 2025)" is a condition; "(som 2017-2020)" only an example.
+    ending = corpus_index.match_table("Hvilke kommuner har en strategi (som udløber i 2025)?")
+    assert ending is not None and all(year_span(row[3])[1] == 2025 for row in ending.rows)
+    # "både … og …" asks for two forms at once, which no row has: not a table question.
+    assert corpus_index.match_table("Hvilke kommuner har både en digitaliseringsstrategi og en it-strategi?") is None
+
+
+@pytest.mark.parametrize("question, name", [
+    ("ny her, fra Greve - er vores strategi med i KL's oversigt", "Greve"),
+    ("Har Faaborg-Midtfyn en digitaliseringsstrategi i linksamlingen?", "Faaborg-Midtfyn"),
+])
+def test_review_names_that_are_words_or_have_two_parts_are_said_to_be_missing(corpus_index, question, name):
+    match = corpus_index.match_table(question)
+    assert match is not None and match.intent == "absent" and match.missing == (name,)

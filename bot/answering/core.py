@@ -39,7 +39,7 @@ class Searcher(Protocol):
 
     def match_table(self, query: str) -> TableMatch | None: ...
 
-    def rows_named(self, query: str) -> TableMatch | None: ...
+    def listed(self, query: str) -> TableMatch | None: ...
 
 
 @dataclass(frozen=True)
@@ -130,18 +130,14 @@ class Answerer:
             return Answer(question, False, reason="no-match")
         scored = self.score(question, hits, query_vector)
         if not self.answers(question, hits[0], scored[0].dense if scored else hits[0].dense_score, coverage):
-            return Answer(question, False, hits=tuple(hits), reason="no-match")
+            return self._listed(question) or Answer(question, False, hits=tuple(hits), reason="no-match")
         answering = hits[scored[0].hit_index] if scored else hits[0]
         names = self.searcher.named(question)
         # "Aarhus Kommunes budget" is not answered by a passage that never mentions Aarhus, nor by one that
-        # only lists it in a table row: the row says all the material says about it.
+        # only lists it in a table row.
         prose = "\n".join(line for line in answering.text.split("\n") if not line.lstrip().startswith("|"))
         if names and not Names.held(names, f"{answering.title} {answering.section} {prose}"):
-            listed = self.searcher.rows_named(question)
-            if listed is not None:
-                return Answer(question, False, hits=(table_hit(listed),), reason="listed",
-                              rows=tuple(row[listed.key_column] for row in listed.rows))
-            return Answer(question, False, hits=tuple(hits), reason="no-match")
+            return self._listed(question) or Answer(question, False, hits=tuple(hits), reason="no-match")
         short, best_index = compose(scored, self.policy.sentence_weights)
         if best_index:
             # The passage that holds the answering sentence is the first source.
@@ -150,6 +146,14 @@ class Answerer:
         if amount_missing(question, (h.text for h in relevant)):   # "Hvad koster …?" and no source states an amount
             return Answer(question, False, hits=tuple(hits), reason="no-match")
         return Answer(question, True, short or hits[0].text.strip(), relevant, related=self._related(relevant))
+
+    def _listed(self, question: str) -> Answer | None:
+        """A decline that shows the table row, when the material names what is asked about only there."""
+        listed = self.searcher.listed(question)
+        if listed is None:
+            return None
+        return Answer(question, False, hits=(table_hit(listed),), reason="listed",
+                      rows=tuple(row[listed.key_column] for row in listed.rows))
 
     def answers(self, question: str, best: Hit, sentence_dense: float, coverage: float) -> bool:
         """Judge whether the material answers: sentence-level similarity and the question's words in the passage."""

@@ -39,8 +39,8 @@ def outside_the_material(question: str) -> bool:
 
 # "Hvad koster …?", "How much does … cost?": answered only by a source that states an amount.
 _ASKS_AMOUNT = re.compile(r"\b(hvad (koster|kostede|betaler|betalte)|hvor meget (koster|kostede|betaler|betalte)"
-                          r"|hvor mange (?:(?:millioner|mio\.?|tusind|mia\.?|milliarder)\s+)?(penge|kroner|kr\.?)"
-                          r"|how many (?:(?:million|thousand|billion)\s+)?(?:kroner|dkk|euros?)|how much (does|do|did|is|money)|what does\b[^?]{0,60}\bcost"
+                          r"|hvor mange (?:(?:millioner|mio\.?|tusinde?|mia\.?|milliarder)\s+)?(penge|kroner|kr\.?)"
+                          r"|how many (?:(?:millions?|thousands?|billions?)\s+(?:of\s+)?)?(?:kroner|dkk|euros?)|how much (does|do|did|is|money)|what does\b[^?]{0,60}\bcost"
                           r"|what(?:'s| is) the (?:(?:going|current) rate|(?:total |annual |yearly )?(?:price|fee|budget))"
                           r"|hvad er (?:den |det )?(?:aktuelle |samlede |årlige )?(?:satsen|taksten|budgettet|beløbet)"
                           r"|hvor (?:stort|stor|store) er [^?]{0,40}(?:budget\w*|beløb\w*|pris\w*))\b", re.I)

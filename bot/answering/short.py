@@ -9,7 +9,15 @@ from index.evaluate import normalise
 from index.search import Hit
 
 
-_ENDED_RE = re.compile(r"[.!?:;…\"”»)\]*]\s*$")
+_CLOSING_RE = re.compile(r"[\s*\"”»’')\]]+$")           # bold marks, quotes and brackets after the last word
+_LIST_ITEM_RE = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s")
+
+
+def _separator(previous: str, sentence: str) -> str:
+    if _LIST_ITEM_RE.match(sentence):
+        return "\n"      # list items stay a list
+    # A paragraph the extraction left without its period ("… betydning for Horsens") keeps its own line.
+    return " " if _CLOSING_RE.sub("", previous).endswith((".", "!", "?", ":", ";", "…")) else "\n\n"
 
 
 @dataclass(frozen=True)
@@ -72,6 +80,5 @@ def compose(scored: Sequence[Scored], w: SentenceWeights) -> tuple[str, int]:
     chosen.sort(key=lambda s: s.position)
     text = chosen[0].text
     for previous, sentence in zip(chosen, chosen[1:]):
-        # A paragraph the extraction left without its period ("… betydning for Horsens") keeps its own line.
-        text += (" " if _ENDED_RE.search(previous.text) else "\n\n") + sentence.text
+        text += _separator(previous.text, sentence.text) + sentence.text
     return text, best.hit_index

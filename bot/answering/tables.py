@@ -36,7 +36,7 @@ def table_short_answer(question: str, match: TableMatch) -> str:
     label = _label(match)
     listed = subject_words(question)   # "Hvor mange af samarbejderne …" -> "samarbejderne"
     subject = listed[0].lower() if listed and not listed[0][:1].isupper() else ""
-    if subject.endswith("ne") or is_english(question):   # "**4** samarbejderne", "**2** municipalities" read badly
+    if subject.endswith(("ne", "nes")) or is_english(question):   # "**4** samarbejderne", "**2** municipalities" read badly
         subject = ""
     # The rows' noun, as the table names them ("kommuner", "samarbejder"), not a verb ("hvor mange af dem dækker").
     table = match.table
