@@ -90,7 +90,14 @@ class TableSearch:
         # "vi overvejer at få regionen med - hvor mange af samarbejderne …": the question after a dash.
         split = after_dash(asked) if found is None else None
         if split:
-            found = self._match_one(split[1], extra_terms, translated)
+            tail = split[1]
+            if POSSESSIVE_RE.search(tail) and not self._any_key.search(fold(tail)):
+                # "new here, from aarhus - is our strategy listed": "our" is the one row or town before the dash.
+                rows = {m.group(0).strip() for m in self._any_key.finditer(fold(split[0]))}
+                towns = [m for m in municipalities_in(split[0]) if not self._any_key.search(fold(m))]
+                whose = rows.pop() if len(rows) == 1 and not towns else towns[0] if len(towns) == 1 and not rows else ""
+                tail = f"{tail} ({whose})" if whose else tail
+            found = self._match_one(tail, extra_terms, translated)
             prep = next((p for p in self._prepared if found and p.table is found.table), None)
             if prep and adds_condition(split[0], split[1], prep, self._terms, self._generic):
                 return None
@@ -112,7 +119,7 @@ class TableSearch:
             return None
         if not (COUNT_RE.search(question) or LIST_RE.search(question) or YES_NO_RE.match(question)):
             # Neither a list, a count nor a yes/no: only a question naming a row ("Hvornår udløber Hernings …").
-            if not self._any_key.search(fold(question)):
+            if not self._any_key.search(fold(question)) and not municipalities_in(question):
                 return None
         for prep in self._prepared:
             q = read_question(prep, question, self._terms, self._generic, extra_terms, translated)
@@ -225,7 +232,8 @@ class TableSearch:
         unknown = [t for t in q.unexplained if t not in town_terms] + [m for m in towns if set(self._terms(m)) & set(q.unexplained)]
         if q.explain or len(unknown) > allowed + 1:
             return None
-        if not q.key_rows and q.yes_no and (q.named or s.filtered):
+        # "hvad hedder kertemindes strategi": a row asked for of a town the table lacks is missing too.
+        if not q.key_rows and (q.yes_no or (towns and not (q.count or q.listing))) and (q.named or s.filtered):
             # "Har Tårnby en digitaliseringsstrategi?": a name the table does not hold.
             names = [m for m in NAME_RE.findall(q.text) if set(self._terms(m)) & set(q.unexplained)
                      or (q.named and not set(self._terms(m)) & prep.vocabulary)]

@@ -696,3 +696,10 @@ def test_review_a_listed_name_shows_its_own_row_and_conditions_in_brackets_still
 def test_review_names_that_are_words_or_have_two_parts_are_said_to_be_missing(corpus_index, question, name):
     match = corpus_index.match_table(question)
     assert match is not None and match.intent == "absent" and match.missing == (name,)
+
+
+def test_a_row_asked_for_of_a_town_the_table_lacks_is_said_to_be_missing(corpus_index):
+    answer = Answerer(corpus_index).ask("Hvad hedder Kertemindes strategi i linksamlingen?")
+    assert answer.answered and "Kerteminde står ikke i tabellen" in answer.short_answer
+    # A town as the context of a list question is no missing row.
+    assert corpus_index.match_table("Hvilke kommuner nær Kerteminde har en strategi i linksamlingen?").intent != "absent"
