@@ -579,6 +579,8 @@ def test_a_sentence_that_echoes_the_question_does_not_beat_a_closer_answer_by_it
     ("How many calls did the hotline take last year?", True),
     ("Hvad har § 60-selskaber indtil nu været brugt til?", False),
     ("Hvorfor ser it-afdelingens opgaver anderledes ud i dag end for ti år siden?", False),   # then and now
+    ("Hvad hedder digitaliseringschefen i Rudersdal Kommune?", True),   # a person in a post: a current fact
+    ("Hvem er programlederen i et program?", False),                      # the post itself is in the material
 ])
 def test_personal_how_tos_and_writing_requests_are_outside_the_material(question, outside):
     assert outside_the_material(question) is outside

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
+from index.municipalities import municipalities_in
+
 # "Hvordan nulstiller jeg min kode?", "How do I share my calendar?": the material is about how a
 # municipality organises, steers and funds digitalisation, never one person's steps in a tool.
 _PERSONAL_HOW_TO = re.compile(r"\b(hvordan|how)\b[^?.!]{0,40}\bjeg\b|\bhow (do|can|should) i\b", re.I)
@@ -27,6 +29,12 @@ _CURRENT_FACT = re.compile(r"\b(i dag|lige nu|i år|i fjor|sidste år|sidste må
                            r"at the moment)\b(?!\s*(?:end|than|sammenlignet|compared|i forhold til|ift\.?)\b)", re.I)
 
 
+# "Hvad hedder digitaliseringschefen i Rudersdal Kommune?": who holds a post in a named municipality is a
+# current fact about a person; the material describes posts, not today's people.
+_HOLDS_POST = re.compile(r"\b(?:hvad hedder|hvem er|who is|what is the name of)\s+(?:den |det |the )?(?:nuværende |current )?"
+                         r"[\w-]*(?:chef|direktør|leder|formand|koordinator|head|director|manager|chair|cio|cdo)\w*", re.I)
+
+
 def asks_to_write(question: str) -> bool:
     """True for a request to write or make something: declined with a word on what the bot does instead."""
     return bool(_WRITE_FOR_US.search(question))
@@ -34,7 +42,8 @@ def asks_to_write(question: str) -> bool:
 
 def outside_the_material(question: str) -> bool:
     """True for a request the material is not written to answer; it needs far stronger evidence."""
-    return any(p.search(question) for p in (_PERSONAL_HOW_TO, _CURRENT_FACT))
+    return (any(p.search(question) for p in (_PERSONAL_HOW_TO, _CURRENT_FACT))
+            or bool(_HOLDS_POST.search(question) and municipalities_in(question)))
 
 
 # "Hvad koster …?", "How much does … cost?": answered only by a source that states an amount.
