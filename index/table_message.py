@@ -1,13 +1,15 @@
-"""Which part of a chat message a table question is: the last sentence, or the part after a dash."""
+"""Which part of a chat message a table question is (the last sentence, the part after a dash), and whose row it asks about."""
 from __future__ import annotations
 
 import re
 from typing import Callable
 
+from .municipalities import municipalities_in
 from .sentences import split_sentences
 from .table_prep import PreparedTable
-from .table_words import (ANAPHORA_RE, BARE_EXAMPLE_RE, CONJUNCTION_START_RE, COUNTING_RE, DASH_RE, EXAMPLE_RE, TABLE_NUMBER_RE,
-                          known)
+from .table_words import (ANAPHORA_RE, BARE_EXAMPLE_RE, CONJUNCTION_START_RE, COUNTING_RE, DASH_RE, EXAMPLE_RE, POSSESSIVE_RE,
+                          TABLE_NUMBER_RE, YES_NO_RE, known)
+from .text import fold
 
 _LOWER_START_RE = re.compile(r"([.!?]\s+)([a-zæøå])")
 _ASKS_RE = re.compile(r"\s*(hv\w+|which|what|how|who|when|where|does|do|is|are|has|have|har|er|findes|står|kan)\b", re.I)
@@ -52,3 +54,31 @@ def adds_condition(context: str, question: str, prep: PreparedTable, terms: Call
     background = prep.section_terms | prep.title_terms
     return any(known(t, prep.vocabulary) and t not in asked and not known(t, background)
                for t in terms(context) if t not in generic and len(t) > 2)
+
+
+def whose(context: str, keys: re.Pattern) -> str:
+    """The one table row, else the one municipality no table holds, that a context names ("jeg er ny i ishøj.")."""
+    rows = {m.group(0).strip() for m in keys.finditer(fold(context))}
+    if len(rows) == 1:
+        return rows.pop()
+    # Unfolded: "Greve" is a name, "greve" a word.
+    towns = [m for m in municipalities_in(context) if not keys.search(fold(m))]
+    return towns[0] if not rows and len(towns) == 1 else ""
+
+
+def owned(question: str, asked: str, keys: re.Pattern) -> str | None:
+    """"hvad hedder vores strategi", with the row or town the context names added; None for a yes/no about
+    "vores/our" whose owner the context does not name ("does kl have our strategy")."""
+    owner = POSSESSIVE_RE.search(asked)
+    if not owner or keys.search(fold(asked)):
+        return asked
+    written = question[: max(0, len(question) - len(asked))]
+    split = after_dash(asked) if not written.strip() else None
+    if split and POSSESSIVE_RE.search(split[1]) and (municipalities_in(split[0]) or keys.search(fold(split[0]))):
+        written, asked = split   # "new here, from kerteminde - is our strategy listed": the part before the dash
+    name = whose(written, keys)
+    if name:
+        return f"{asked} ({name})"
+    if (owner.group(1) or owner.group(2) or "").lower() in ("vores", "vor", "our", "os", "us") and YES_NO_RE.match(asked):
+        return None
+    return asked

@@ -10,7 +10,7 @@ from typing import Callable, Collection, Sequence
 from .municipalities import municipalities_in
 from .table_filters import number_filter, period_filter
 from .table_prep import PreparedTable, key_column, plain_cell
-from .table_message import adds_condition, after_dash, question_of
+from .table_message import adds_condition, after_dash, owned, question_of, whose
 from .table_question import TableQuestion, asked_columns, excluded_words, filter_values, read_question
 from .table_words import (COUNT_RE, EVERY_COLUMN_RE, EXPIRED_RE, GENERIC_WORDS, LIST_RE, LOWERCASE_SUBJECT_RE, NAME_RE,
                           NAMED_VALUE_RE, NEGATION_RE, NO_CELL_RE, OR_RE, OTHER_RE, POSSESSIVE_RE, QUANTITY_WORDS, QUOTED_RE, SECOND_QUESTION_RE,
@@ -66,26 +66,10 @@ class TableSearch:
 
         `extra_terms`: Danish terms of the question's English words; `translated`: those English words.
         """
-        asked = question_of(question)
-        # "jeg er ny i ishøj. hvad hedder vores strategi …?": the one row the context names, asked about with
-        # "vores/deres/our/their".
-        owner = POSSESSIVE_RE.search(asked)
-        if owner and not self._any_key.search(fold(asked)):
-            written = question[: max(0, len(question) - len(asked))]   # unfolded: "Greve" is a name, "greve" a word
-            split = after_dash(asked) if not written.strip() else None
-            if split and POSSESSIVE_RE.search(split[1]) and (municipalities_in(split[0]) or self._any_key.search(fold(split[0]))):
-                # "new here, from kerteminde - is our strategy listed": the part before the dash says whose.
-                written, asked = split
-            context = fold(written)
-            rows = {m.group(0).strip() for m in self._any_key.finditer(context)}
-            # "new here, from kerteminde - is our strategy listed": a municipality no table holds is named too.
-            named = [m for m in municipalities_in(written) if not self._any_key.search(fold(m))]
-            if len(rows) == 1:
-                asked = f"{asked} ({rows.pop()})"
-            elif not rows and len(named) == 1:
-                asked = f"{asked} ({named[0]})"
-            elif (owner.group(1) or owner.group(2) or "").lower() in ("vores", "vor", "our", "os", "us") and YES_NO_RE.match(asked):
-                return None   # "does kl have our strategy": whose, the table cannot tell
+        # "jeg er ny i ishøj. hvad hedder vores strategi …?": the one row the context names.
+        asked = owned(question, question_of(question), self._any_key)
+        if asked is None:
+            return None   # "does kl have our strategy": whose, the table cannot tell
         found = self._match_one(asked, extra_terms, translated)
         # "vi overvejer at få regionen med - hvor mange af samarbejderne …": the question after a dash.
         split = after_dash(asked) if found is None else None
@@ -93,10 +77,8 @@ class TableSearch:
             tail = split[1]
             if POSSESSIVE_RE.search(tail) and not self._any_key.search(fold(tail)):
                 # "new here, from aarhus - is our strategy listed": "our" is the one row or town before the dash.
-                rows = {m.group(0).strip() for m in self._any_key.finditer(fold(split[0]))}
-                towns = [m for m in municipalities_in(split[0]) if not self._any_key.search(fold(m))]
-                whose = rows.pop() if len(rows) == 1 and not towns else towns[0] if len(towns) == 1 and not rows else ""
-                tail = f"{tail} ({whose})" if whose else tail
+                name = whose(split[0], self._any_key)
+                tail = f"{tail} ({name})" if name else tail
             found = self._match_one(tail, extra_terms, translated)
             prep = next((p for p in self._prepared if found and p.table is found.table), None)
             if prep and adds_condition(split[0], split[1], prep, self._terms, self._generic):
