@@ -9,9 +9,7 @@ from .model import Reply
 
 
 def _group_lines(group: ThemeGroup) -> list[str]:
-    lines = [f"**{group.name}**", group.description]
-    contact = group.contact.name + (f" ({group.contact.email})" if group.contact.email else "")
-    lines.append(f"Kontakt: {contact}")
+    lines = [f"**{group.name}**", group.description, f"Kontakt: {_contact_text(group)}"]
     if group.channel:
         lines.append(f"Teams-kanal: {group.channel}")
     return lines

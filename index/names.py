@@ -10,6 +10,15 @@ _ADDRESS_RE = re.compile(r"\S+\.(?:dk|com|org|net|eu|pdf|docx?)\b\S*", re.I)   #
 _CLAUSE_RE = re.compile(r"(?<=[.!?:])\s+|\n+|›|\|")
 
 
+def prose(text: str) -> str:
+    """The text without its table rows ("| Kolding | … |"): what a passage says in sentences."""
+    return "\n".join(line for line in text.split("\n") if not line.lstrip().startswith("|"))
+
+
+def words_in(text: str) -> set[str]:
+    return {w.lower() for w in _WORD_RE.findall(text)}
+
+
 class Names:
     """Words the corpus always writes capitalised inside a sentence (Aarhus, Favrskov, Hotline), at least twice.
 
@@ -19,7 +28,9 @@ class Names:
 
     def __init__(self, texts: Iterable[str], keys: Iterable[str] = ()) -> None:
         capital, lower = Counter(), Counter()
+        in_prose: set[str] = set()
         for text in texts:
+            in_prose |= words_in(prose(text))
             for clause in _CLAUSE_RE.split(_ADDRESS_RE.sub(" ", text)):
                 for i, word in enumerate(_WORD_RE.findall(clause)):
                     if word[0].islower():
@@ -31,6 +42,11 @@ class Names:
                 if word[0].isupper():
                     capital[word.lower()] += 2
         self.words = frozenset(w for w, n in capital.items() if n >= 2 and not lower[w] and len(w) >= 3)
+        self._in_prose = frozenset(in_prose)
+
+    def only_in_tables(self, names: Iterable[str]) -> frozenset[str]:
+        """The names no sentence of the corpus uses: only a table row holds them."""
+        return frozenset(n for n in names if n not in self._in_prose and f"{n}s" not in self._in_prose)
 
     def asked(self, question: str) -> frozenset[str]:
         """The corpus's names that the question writes capitalised (after its first word); "Aarhus'/Aarhus's" too."""
@@ -46,5 +62,5 @@ class Names:
 
     @staticmethod
     def held(names: frozenset[str], text: str) -> int:
-        words = {w.lower() for w in _WORD_RE.findall(text)}
+        words = words_in(text)
         return sum(1 for n in names if n in words or f"{n}s" in words)

@@ -16,14 +16,13 @@ from .chunking import Chunk
 from .embedders import Embedder
 from .store import CHUNKS, LEXICON, SENTENCES, SENTENCE_VECTORS, TABLES, VECTORS, BUILD_COMMAND, IndexCorrupt, IndexMismatch, read_manifest
 from .rerank import RerankWeights, passage_coverage, rerank_key
-from .table_search import TableMatch, TableSearch, key_column
+from .table_search import TableMatch, TableSearch
 from .tables import Table
 from .text import Analyzer, fold
 
 MAX_QUERY_CHARS = 2000      # e5 reads 512 tokens; longer queries only cost time
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\ufffd]")
 _WORD_RE = re.compile(r"[^\W_]{2,}", re.UNICODE)
-_LETTERS_RE = re.compile(r"[^\W\d_]+")
 
 
 class QueryError(ValueError):
@@ -100,10 +99,7 @@ class HybridIndex:
         self._vectors_cache: np.ndarray | None = None
         self.tables = TableSearch(tables or [], self._analyzer.terms)
         # Row keys of municipality tables are names too ("| Kolding | …" starts its cell, so it is never counted).
-        municipal = [t for t in tables or [] if "kommune" in fold(t.header[key_column(t)])]
-        self._names = Names((c.context_text for c in chunks), (row[key_column(t)] for t in municipal for row in t.rows))
-        self._prose_words = frozenset(w.lower() for c in chunks for line in c.context_text.split("\n")
-                                      if not line.lstrip().startswith("|") for w in _LETTERS_RE.findall(line))
+        self._names = Names((c.context_text for c in chunks), self.tables.municipality_keys)
         rows, sentence_vectors = sentences or ([], np.zeros((0, embedder.dim), np.float32))
         self._sentence_vectors = sentence_vectors
         self._sentence_chunk = np.array([row["chunk"] for row in rows], dtype=np.int64)
@@ -248,7 +244,7 @@ class HybridIndex:
 
     def listed(self, query: str) -> TableMatch | None:
         """The table rows of names the question asks about that the material mentions nowhere but in a table."""
-        names = {n for n in self.named(query) if n not in self._prose_words and f"{n}s" not in self._prose_words}
+        names = self._names.only_in_tables(self.named(query))
         return self.tables.rows_named(names) if names else None
 
     def search(self, query: str, k: int = 5) -> list[Hit]:

@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
+from .municipalities import municipalities_in
 from .table_words import (COLUMN_SYNONYMS, HYPHEN_JOIN_RE, LINK_RE, NO_CELL_RE, TABLE_NUMBER_RE, YEAR_RE,
                           YES_CELL_RE, has)
 from .tables import Table
@@ -91,7 +92,14 @@ class PreparedTable:
     folded_cells: frozenset[str] = frozenset()   # every cell folded: a quoted value must be one of them
     cells_by_plain: dict = field(default_factory=dict, compare=False)   # plain_cell(folded) -> folded cells
     prose_columns: frozenset[int] = frozenset()  # columns of sentences (median cell of 8 words or more)
+    municipal: bool = False                  # keyed by municipality ("Kommune"): a town it lacks is missing
     _holding: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def missing_towns(self, text: str) -> list[str]:
+        """The municipalities the text names that this municipality table does not hold."""
+        if not self.municipal:
+            return []
+        return [m for m in municipalities_in(text) if not any(p.search(fold(m)) for p in self.patterns)]
 
     def rows_with(self, term: str, column: int | None = None) -> frozenset[int]:
         """The rows holding the term (in one column, or in any but the key); remembered, as questions repeat words."""
@@ -143,4 +151,5 @@ class PreparedTable:
             asking={i: frozenset(terms(words)) for i, h in enumerate(table.header) if i != key
                     for name, words in COLUMN_SYNONYMS.items() if name in fold(h)},
             caption_number=number.group(1) if (number := TABLE_NUMBER_RE.search(table.caption)) else "",
+            municipal="kommune" in fold(table.header[key]),
         )

@@ -8,6 +8,7 @@ from functools import lru_cache
 from typing import Callable, Collection, Sequence
 
 from .municipalities import municipalities_in
+from .names import words_in
 from .table_filters import number_filter, period_filter
 from .table_prep import PreparedTable, key_column, plain_cell
 from .table_message import adds_condition, after_dash, owned, question_of, whose
@@ -19,7 +20,6 @@ from .tables import Table
 from .text import fold
 
 __all__ = ["TableMatch", "TableSearch", "key_column"]
-_WORD_RE = re.compile(r"[^\W\d_]+")
 
 
 @dataclass(frozen=True)
@@ -85,11 +85,16 @@ class TableSearch:
                 return None
         return found
 
+    @property
+    def municipality_keys(self) -> tuple[str, ...]:
+        """The row keys of the tables keyed by municipality."""
+        return tuple(row[p.key] for p in self._prepared if p.municipal for row in p.table.rows)
+
     def rows_named(self, names: Collection[str]) -> TableMatch | None:
         """The rows whose key holds one of the names (lowercase words), in the table holding most of them."""
         best = None
         for prep in self._prepared:
-            rows = tuple(row for row in prep.table.rows if names & {w.lower() for w in _WORD_RE.findall(row[prep.key])})
+            rows = tuple(row for row in prep.table.rows if names & words_in(row[prep.key]))
             if rows and (best is None or len(rows) > len(best.rows)):
                 shown = tuple(i for i in range(len(prep.table.header)) if i != prep.key)
                 best = TableMatch(prep.table, rows, "row", prep.key, shown)
@@ -207,8 +212,7 @@ class TableSearch:
             order = tuple(first + [i for i in everything if i not in first and i not in prep.links]
                           + [i for i in everything if i not in first and i in prep.links])
             return 5, TableMatch(table, tuple(table.rows[i] for i in q.key_rows), "row", key, order, verdict)
-        towns = ([m for m in municipalities_in(q.text) if not any(p.search(fold(m)) for p in prep.patterns)]
-                 if "kommune" in fold(table.header[key]) else [])
+        towns = prep.missing_towns(q.text)
         # "Har Faaborg-Midtfyn …": a two-word name the table lacks is one unknown word, not two.
         town_terms = {t for m in towns for t in self._terms(m)}
         unknown = [t for t in q.unexplained if t not in town_terms] + [m for m in towns if set(self._terms(m)) & set(q.unexplained)]
@@ -224,7 +228,7 @@ class TableSearch:
             if not names and subject and len(q.unexplained) == 1 and self._terms(subject.group(1)) == list(q.unexplained):
                 names = [subject.group(1).capitalize()]
             # "does vesthimmerland have anything in kl's list": a municipality in lowercase, not among the rows.
-            names = names if names and not towns else towns or names
+            names = towns or names
             if names and not SECOND_QUESTION_RE.search(q.text):
                 # Two tables may both lack the name: the one whose own words the question uses is meant.
                 fit = sum(known(t, prep.section_terms | prep.header_terms) for t in q.content)

@@ -7,7 +7,7 @@ from typing import Protocol, Sequence
 
 import numpy as np
 
-from index.names import Names
+from index.names import Names, prose
 from index.search import Hit, QueryError
 from index.table_search import TableMatch
 
@@ -135,8 +135,7 @@ class Answerer:
         names = self.searcher.named(question)
         # "Aarhus Kommunes budget" is not answered by a passage that never mentions Aarhus, nor by one that
         # only lists it in a table row.
-        prose = "\n".join(line for line in answering.text.split("\n") if not line.lstrip().startswith("|"))
-        if names and not Names.held(names, f"{answering.title} {answering.section} {prose}"):
+        if names and not Names.held(names, f"{answering.title} {answering.section} {prose(answering.text)}"):
             return self._listed(question) or Answer(question, False, hits=tuple(hits), reason="no-match")
         short, best_index = compose(scored, self.policy.sentence_weights)
         if best_index:
