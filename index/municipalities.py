@@ -30,10 +30,13 @@ _SPELLINGS = {spelling: name for name in MUNICIPALITIES if name not in _EVERYDAY
 _LOWER_RE = re.compile(r"(?<![^\W_])(" + "|".join(_pattern(s) for s in sorted(_SPELLINGS, key=len, reverse=True))
                        + r")(?:s|'s|’s)?(?![^\W_])")
 _CAPITAL_RE = re.compile(r"\b(" + "|".join(sorted(_EVERYDAY)) + r")s?\b")
+# Before "kommune" the everyday word is the name in any case ("jeg sidder i greve kommunes …").
+_BEFORE_KOMMUNE_RE = re.compile(r"\b(" + "|".join(n.lower() for n in sorted(_EVERYDAY)) + r")\s+(?=kommune|municipality)", re.I)
 
 
 def municipalities_in(text: str) -> list[str]:
     """The municipalities a text names, as their official names, in order of mention."""
     found = [(m.start(), _SPELLINGS[re.sub(r"[\s-]+", "-", m.group(1))]) for m in _LOWER_RE.finditer(text.lower())]
     found += [(m.start(), m.group(1)) for m in _CAPITAL_RE.finditer(text)]
+    found += [(m.start(), m.group(1).capitalize()) for m in _BEFORE_KOMMUNE_RE.finditer(text)]
     return list(dict.fromkeys(name for _, name in sorted(found)))

@@ -49,6 +49,13 @@ def elided_terms(terms: Terms, text: str, words: frozenset[str]) -> frozenset[st
     return frozenset(found)
 
 
+def paired_terms(terms: Terms, text: str) -> frozenset[str]:
+    """Two words in a row as one "first+second" term (hyphens joined), for compounds the cell writes apart
+    ("Digitale principper" for "digitaliseringsprincipper"); "+" is never part of a question's term."""
+    stems = [next(iter(terms(HYPHEN_JOIN_RE.sub("", w))), "") for w in text.split()]
+    return frozenset(f"{a}+{b}" for a, b in zip(stems, stems[1:]) if len(a) >= 5 and len(b) >= 5)
+
+
 def key_names(key: str) -> frozenset[str]:
     """Two or more names after a key's first word: "Digitaliseringssamarbejde mellem Viborg og Silkeborg" is
     also asked for as "the cooperation between Viborg and Silkeborg" (one name alone may mean something else)."""
@@ -118,7 +125,7 @@ class PreparedTable:
         links = frozenset(i for i in columns if sum(bool(LINK_RE.search(r[i])) for r in table.rows) > len(table.rows) / 3)
         # Link and file-name cells are not searched: their words ("...vision_2020.pdf") are not the table's data.
         words = frozenset(fold(w) for r in table.rows for c in r for w in re.findall(r"[^\W\d_]+", c))
-        cells = tuple(tuple(cell_terms(terms, c) | elided_terms(terms, c, words) if i not in links else frozenset()
+        cells = tuple(tuple(cell_terms(terms, c) | elided_terms(terms, c, words) | paired_terms(terms, c) if i not in links else frozenset()
                             for i, c in enumerate(r)) for r in table.rows)
         row_terms = tuple(frozenset().union(*(t for i, t in enumerate(row) if i != key)) for row in cells)
         column_terms = tuple(cell_terms(terms, h) for h in table.header)

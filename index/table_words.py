@@ -16,6 +16,10 @@ SUBJECT_RE = re.compile(r"\b(?:hvilke|hvilken|hvilket|hvor mange|which|how many|
 SKIP_WORDS = frozenset("""af of de the to tre fire fem seks syv otte ni ti store små nye gamle large small new old
 disse dem deres vores jeres these those their our your""".split())
 YEAR_RE = re.compile(r"\b(19[89]\d|20[0-4]\d)\b")
+# "de år", "samme periode", "those years": years an earlier sentence gave ("Vi planlægger en strategi for 2021-2025.")
+YEARS_ANAPHORA_RE = re.compile(r"\b(?:(?:de|disse|samme|de samme|den|denne|den samme)\s+(?:år|årstal|periode)|"
+                               r"(?:those|these|the same|that|this)\s+(?:years|period))\b", re.I)
+YEAR_SPAN_RE = re.compile(r"\b(?:19[89]\d|20[0-4]\d)(?:\s*[-–]\s*(?:19[89]\d|20[0-4]\d))?\b")
 SPAN_RE = re.compile(r"\b(19[89]\d|20[0-4]\d)\s*[-–]\s*(19[89]\d|20[0-4]\d)\b")
 
 
@@ -208,7 +212,9 @@ stadig stadigvæk fortsat still ny nye nyt new op bare blot just fundet finder f
 after before efter før bor bo boende live lives living mainly primarily mostly chiefly hovedsageligt
 lancerede lancere lanceret launched launch omfatter omfatte omfattede comprise comprises vores vor our ours
 bestemt bestemte specific certain particular præcis præcist valgt valgte vælge chosen chose måde måden way
-læse læser read assessment""".split())
+læse læser read assessment
+karakter karakteren karakterer grade graded roughly approximately approx cirka circa omkring example examples
+catalogue catalog katalog kataloget organised organized""".split())
 
 
 # What a count may ask the sum of rather than the number of rows ("Hvor mange borgere …").
@@ -239,7 +245,19 @@ def _in_compound(term: str, terms: frozenset[str]) -> bool:
     word its first part ("skole" in "skoleområdet"). Cached: a table's term sets are fixed, and a
     frozenset keeps its hash."""
     return any(len(t) >= len(term) + 4 and (t.startswith(term) or (len(term) >= 10 and t.endswith(term)))
-               for t in terms)
+               for t in terms) or _split_compound(term, terms)
+
+
+def _split_compound(term: str, terms: frozenset[str]) -> bool:
+    """A genitive compound a cell writes as two words in a row (paired_terms, "digital+princip"):
+    "digitaliseringsprincip" in "Digitale principper", "Digitale styrings-principper"."""
+    for pair in (t for t in terms if "+" in t):
+        first_word, second_word = pair.split("+", 1)
+        for cut in range(5, len(term) - 5):
+            head, first = term[cut + 1:], term[:cut]
+            if term[cut] == "s" and second_word.endswith(head) and (first.startswith(first_word) or first_word.startswith(first)):
+                return True
+    return False
 
 
 def known(term: str, vocabulary: frozenset[str]) -> bool:

@@ -705,3 +705,27 @@ def test_a_row_asked_for_of_a_town_the_table_lacks_is_said_to_be_missing(corpus_
     assert answer.answered and "Kerteminde står ikke i tabellen" in answer.short_answer
     # A town as the context of a list question is no missing row.
     assert corpus_index.match_table("Hvilke kommuner nær Kerteminde har en strategi i linksamlingen?").intent != "absent"
+
+
+def test_a_compound_the_cell_writes_as_two_words_and_years_the_context_gave(corpus_index):
+    def keys(question: str) -> set[str]:
+        match = corpus_index.match_table(question)
+        assert match is not None and match.rows, question
+        return {row[match.key_column] for row in match.rows}
+    # "Digitale principper" and "Digitale styrings-principper" are digitaliseringsprincipper; "politiske principper" not.
+    principles = keys("Hvilke kommuner har digitaliseringsprincipper ifølge linksamlingen?")
+    assert {"Frederikssund", "Odense", "Næstved"} <= principles and "Gentofte" not in principles
+    # Word order matters: "Strategi for digitalisering og velfærdsteknologi" is no "digitaliseringsstrategi".
+    assert "Hjørring" not in keys("Hvilke kommuner har en digitaliseringsstrategi?")
+    # "de år" / "den periode" are the years an earlier sentence gave.
+    from index.table_filters import year_span
+    match = corpus_index.match_table("Vi har en strategi for 2019-2023. Hvilke kommuner har et dokument med præcis den periode?")
+    assert match is not None and match.rows and all(year_span(row[3]) == (2019, 2023) for row in match.rows)
+
+
+def test_an_everyday_word_before_kommune_is_the_name_and_a_grade_is_a_cell(corpus_index):
+    from index.municipalities import municipalities_in
+    assert municipalities_in("jeg sidder i greve kommunes it-afdeling") == ["Greve"]
+    assert municipalities_in("vejen frem for greve og baroner") == []
+    match = corpus_index.match_table("hvad fik 3D-tandskanning i karakter for effektivisering")
+    assert match is not None and match.intent == "row" and match.rows[0][match.key_column] == "3D-tandskanning"
