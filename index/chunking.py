@@ -148,10 +148,23 @@ def _pack(blocks: list[str], config: ChunkingConfig) -> list[str]:
     return chunks
 
 
+_CONTENTS_HEADINGS = frozenset({"indhold", "indholdsfortegnelse", "contents", "table of contents"})
+_LIST_LINE_RE = re.compile(r"^\s*(?:\d+[.)]|[-*+•])\s")
+
+
+def _is_contents(section: "_Section") -> bool:
+    """A document's "Indhold" section whose every line is a list item."""
+    lines = [line for block in section.blocks for line in block.splitlines() if line.strip()]
+    return (bool(section.path) and section.path[-1].strip("*# ").lower() in _CONTENTS_HEADINGS
+            and bool(lines) and all(_LIST_LINE_RE.match(line) for line in lines))
+
+
 def chunk_document(doc: Document, config: ChunkingConfig = ChunkingConfig()) -> list[Chunk]:
     merged: list[_Section] = []
     pending: list[str] = []
     for section in _sections(doc):
+        if _is_contents(section):
+            continue   # a table of contents repeats the headings: it is never the passage that answers
         blocks = pending + section.blocks
         # A short lead-in (a heading with one line under it) joins the next section.
         if _word_count("\n\n".join(blocks)) < config.min_words:

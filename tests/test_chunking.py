@@ -30,3 +30,11 @@ def test_tables_stay_in_one_chunk(knowledge_dir):
     docs = {d.id: d for d in load_corpus(knowledge_dir / "documents")}
     table = [c for c in chunk_document(docs["gevinster"]) if "| Risiko |" in c.text]
     assert len(table) == 1 and "Manglende ejerskab" in table[0].text
+
+
+def test_a_table_of_contents_is_no_passage_but_a_section_named_indhold_with_prose_is():
+    body = ("# T\n\n## Indhold\n\n1. Introduktion\n2. Form – Typer af dokumenter\n   1. **Opgaverne** - *Hvordan?*\n\n"
+            "## 1. Introduktion\n\nKommunerne arbejder strategisk med digitalisering i mange år nu, og her er hvordan.\n\n"
+            "## 4. Indhold\n\nIndholdet i strategierne handler om borgere, medarbejdere, data og sikkerhed i hele kommunen og dens fagområder.\n")
+    chunks = chunk_document(Document("t", "T", "KL", 2020, Path("t.md"), body))
+    assert [c.section for c in chunks] == ["1. Introduktion", "4. Indhold"]
