@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from functools import lru_cache
 from dataclasses import dataclass
 from pathlib import Path
@@ -239,8 +240,11 @@ class HybridIndex:
         """The rows of a table that answer a list, count or row question exactly (None: not a table question)."""
         query = clean_query(query)
         english = self._glossary_matches(query)   # English words the glossary translated are explained
+        # ... as often as the phrases hold them: "no link" after "link collection" still names the link column.
+        asked = Counter(re.findall(r"[a-z][a-z-]*", query.lower()))
+        phrased = Counter(" ".join(english).split())
         return self.tables.match(query, self._analyzer.terms(" ".join(self._glossary[p] for p in english)),
-                                 frozenset(" ".join(english).split()))
+                                 frozenset(w for w, n in phrased.items() if asked[w] <= n))
 
     def listed(self, query: str) -> TableMatch | None:
         """The table rows of names the question asks about that the material mentions nowhere but in a table."""

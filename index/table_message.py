@@ -12,6 +12,8 @@ from .table_words import (ANAPHORA_RE, BARE_EXAMPLE_RE, CONJUNCTION_START_RE, CO
 from .text import fold
 
 _LOWER_START_RE = re.compile(r"([.!?]\s+)([a-zæøå])")
+_WHICH_ARE_THEY_RE = re.compile(r"\s*(?:hvilke|hvilken|hvem|hvor mange|which|who|how many)(?:\s+\w+)?\s+(?:er|var|is|are|were)"
+                                r"\s+(?:det|de|dem|they|those|them|these)\s*[?.!]?\s*$", re.I)
 _ASKS_RE = re.compile(r"\s*(hv\w+|which|what|how|who|when|where|does|do|is|are|has|have|har|er|findes|står|kan)\b", re.I)
 
 
@@ -31,6 +33,9 @@ def question_of(message: str) -> str:
     chosen = next((i for i in reversed(range(len(sentences)))
                    if sentences[i].rstrip().endswith("?") or _ASKS_RE.match(sentences[i])), len(sentences) - 1)
     question = message[spans[chosen][0]:spans[chosen][1]]
+    if chosen and _WHICH_ARE_THEY_RE.match(question):
+        # "… har digitaliseringen med i deres planstrategi. Hvilke kommuner er det?": the sentence before says which.
+        question = message[spans[chosen - 1][0]:spans[chosen][1]]
     named_before = [m.group(0) for s in sentences[:chosen] for m in TABLE_NUMBER_RE.finditer(s)]
     if named_before and not TABLE_NUMBER_RE.search(question):
         question = f"{question} ({named_before[-1]})"

@@ -101,8 +101,9 @@ def read_question(prep: PreparedTable, question: str, terms: Terms, generic: fro
                    # "What does OS2 membership cost a municipality?" does not ask how many.
                    count or i not in prep.number_columns or (t not in subjects and t not in generic)))]
     # "… but no link", "uden link": the negation belongs to a column the question names right after it.
+    # A yes/no column negated ("overdrager ikke kompetence") asks for its "Nej" rows, not for empty cells.
     blank = [c for c in columns for m in NEGATION_RE.finditer(question)   # "hverken med link eller periode"
-             if set(terms(" ".join(question[m.end():].split()[:4]))) & prep.column_terms[c]]
+             if c not in prep.yes_no_columns and set(terms(" ".join(question[m.end():].split()[:4]))) & prep.column_terms[c]]
     # A name the table does not hold counts as unexplained even when its stem collides with a generic word
     # ("Slagelse" -> "slag", as in "slags").
     names = [ts[0] for w in NAME_RE.findall(question) if w.lower() not in translated and w.lower() not in GENERIC_WORDS

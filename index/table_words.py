@@ -214,7 +214,8 @@ lancerede lancere lanceret launched launch omfatter omfatte omfattede comprise c
 bestemt bestemte specific certain particular præcis præcist valgt valgte vælge chosen chose måde måden way
 læse læser read assessment
 karakter karakteren karakterer grade graded roughly approximately approx cirka circa omkring example examples
-catalogue catalog katalog kataloget organised organized""".split())
+catalogue catalog katalog kataloget organised organized benytter benytte anvender anvende
+use uses used using hørt hører heard vist""".split())
 
 
 # What a count may ask the sum of rather than the number of rows ("Hvor mange borgere …").

@@ -107,7 +107,9 @@ def corpus_index(tmp_path_factory) -> HybridIndex:
 
 def test_a_list_question_gets_every_matching_row_as_a_readable_list(corpus_index):
     answer = Answerer(corpus_index).ask("Hvilke kommuner har digitaliseringsprincipper?")
-    assert answer.answered and set(answer.rows) == {"Brønderslev", "Næstved", "Sorø", "Svendborg"}
+    # "Digitale principper" and "Digitale styrings-principper" are digitaliseringsprincipper too.
+    assert answer.answered and set(answer.rows) == {"Brønderslev", "Frederikssund", "Næstved", "Odense", "Rebild", "Sorø",
+                                                    "Svendborg"}
     assert "- **Sorø** – Digitaliserings-principper" in answer.short_answer and "|" not in answer.short_answer
     assert answer.hits[0].doc_id == "strategier" and "Linksamling" in answer.hits[0].section
     reply = answer_reply(answer)
@@ -581,6 +583,9 @@ def test_a_sentence_that_echoes_the_question_does_not_beat_a_closer_answer_by_it
     ("Hvorfor ser it-afdelingens opgaver anderledes ud i dag end for ti år siden?", False),   # then and now
     ("Hvad hedder digitaliseringschefen i Rudersdal Kommune?", True),   # a person in a post: a current fact
     ("Hvem er programlederen i et program?", False),                      # the post itself is in the material
+    ("Which vendor's platform did the two municipalities choose?", True),  # a contract, not organisation
+    ("Hvilken leverandør har kommunen valgt til sit ESDH-system?", True),
+    ("Has monopolbruddet become part of what the company works on?", False),
 ])
 def test_personal_how_tos_and_writing_requests_are_outside_the_material(question, outside):
     assert outside_the_material(question) is outside
@@ -729,3 +734,21 @@ def test_an_everyday_word_before_kommune_is_the_name_and_a_grade_is_a_cell(corpu
     assert municipalities_in("vejen frem for greve og baroner") == []
     match = corpus_index.match_table("hvad fik 3D-tandskanning i karakter for effektivisering")
     assert match is not None and match.intent == "row" and match.rows[0][match.key_column] == "3D-tandskanning"
+
+
+def test_a_negated_yes_no_column_a_word_the_glossary_read_twice_and_a_question_about_the_sentence_before(corpus_index):
+    # "ikke kompetence" asks for the "Nej" rows of "Kompetence overdrages?", not for its empty cells.
+    match = corpus_index.match_table("I hvilke organiseringsformer overdrager kommunerne ikke kompetence?")
+    assert match is not None and {row[match.key_column] for row in match.rows} == {"Forening", "Aftale"}
+    # "link collection" is the table; "no link" after it still names the link column.
+    match = corpus_index.match_table("Which municipalities in the link collection have no link to their document?")
+    assert match is not None and len(match.rows) > 10 and all(not row[2].strip() for row in match.rows)
+    # "Hvilke er det?" asks about what the sentence before it says.
+    match = corpus_index.match_table("Nogle kommuner har digitaliseringen med i deres planstrategi. Hvilke er det?")
+    assert match is not None and match.rows and all("planstrategi" in row[1].lower() for row in match.rows)
+
+
+def test_a_row_question_that_asks_when_gets_no_yes(corpus_index):
+    answer = Answerer(corpus_index).ask("Middelfart har vist en teknologi- og digitaliseringsindsats – hvornår gælder den fra?")
+    assert answer.answered and answer.rows == ("Middelfart",) and not answer.short_answer.startswith("Ja")
+    assert "Fra 2018" in answer.short_answer

@@ -35,6 +35,12 @@ _HOLDS_POST = re.compile(r"\b(?:hvad hedder|hvem er|who is|what is the name of)\
                          r"[\w-]*(?:chef|direktør|leder|formand|koordinator|head|director|manager|chair|cio|cdo)\w*", re.I)
 
 
+# "Hvilken leverandør valgte …?", "Which vendor supplies …?": the material names almost no vendors; which
+# company a municipality chose is a fact about a contract, not about how digitalisation is organised.
+_WHICH_VENDOR = re.compile(r"\b(?:hvilken|hvilke|hvilket|which)\s+(?:\w+\s+)?\w*(?:leverandør|vendor|supplier|firma|"
+                           r"company|companies|operatør|operator|konsulenthus)\w*", re.I)
+
+
 def asks_to_write(question: str) -> bool:
     """True for a request to write or make something: declined with a word on what the bot does instead."""
     return bool(_WRITE_FOR_US.search(question))
@@ -42,7 +48,7 @@ def asks_to_write(question: str) -> bool:
 
 def outside_the_material(question: str) -> bool:
     """True for a request the material is not written to answer; it needs far stronger evidence."""
-    return (any(p.search(question) for p in (_PERSONAL_HOW_TO, _CURRENT_FACT))
+    return (any(p.search(question) for p in (_PERSONAL_HOW_TO, _CURRENT_FACT, _WHICH_VENDOR))
             or bool(_HOLDS_POST.search(question) and municipalities_in(question)))
 
 

@@ -43,7 +43,8 @@ def table_short_answer(question: str, match: TableMatch) -> str:
     nouns = re.findall(r"[^\W\d_]{5,}", f"{table.title} {table.caption} {table.section} {table.header[match.key_column]}".lower())
     if not any(subject[:5] == noun[:5] for noun in nouns):
         subject = ""
-    yes_no = not re.match(r"\s*(hv\w*|which|what|who|how|when|where)\b", question, re.I)
+    # "Middelfart har vist en indsats – hvornår gælder den fra?" asks when, not whether.
+    yes_no = not re.search(r"\b(hv(?:ad|em|ilke[nt]?|or|ornår|orfor|orledes)|which|what|who|how|when|where)\b", question, re.I)
     n = len(match.rows)
     if match.intent == "absent":
         names = " og ".join(match.missing)
