@@ -286,7 +286,8 @@ def test_questions_the_table_cannot_settle_go_to_the_prose(corpus_index):
     assert corpus_index.match_table("Hvor mange kommuner har en udløbet digitaliseringsstrategi?") is None
     assert corpus_index.match_table("Har Solrød en digitaliseringsstrategi, og hvad styrer de efter i stedet?") is None
     either = Answerer(corpus_index).ask("Hvor mange kommuner har en digitaliseringsstrategi eller digitaliseringsprincipper?")
-    assert len(either.rows) == 31 and {"Billund", "Sorø", "Skanderborg"} <= set(either.rows)
+    # 31 rows write one of the two words; Frederikssund, Odense and Rebild write "Digitale (styrings-)principper".
+    assert len(either.rows) == 34 and {"Billund", "Sorø", "Skanderborg", "Rebild"} <= set(either.rows)
 
 
 def test_words_the_question_writes_and_joins_by_eller_are_each_enough(corpus_index):
