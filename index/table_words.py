@@ -184,7 +184,8 @@ LIST_OF_RE = re.compile(r"\b(?:liste|listen|oversigt|oversigten|list|overview|sa
 # "i tabel 1", "table 3": a table named by its caption's number.
 TABLE_NUMBER_RE = re.compile(r"\b(?:tabel|table)\s*(\d+)\b", re.I)
 # Verb forms that frame a question although their stem is a cell value ("lavet" -> "lav", as in the rating "Lav").
-FRAMING_FORMS_RE = re.compile(r"\b(lavet|laver|lave|lavede|made|makes)\b|^\s*(lav|make|giv mig|vis mig|give me|show me)\b", re.I)
+# Verb forms whose stem a noun shares ("bruger" uses, "brugere" users): framing as written, not as a stem.
+FRAMING_FORMS_RE = re.compile(r"\b(lavet|laver|lave|lavede|made|makes|bruger|bruge|brugt|brugte)\b|^\s*(lav|make|giv mig|vis mig|give me|show me)\b", re.I)
 NEGATION_RE = re.compile(r"\b(ikke|uden|mangler|intet|ingen|hverken|no|not|neither|without|missing)\b", re.I)
 LINK_RE = re.compile(r"\.(pdf|aspx?|html?)\b|\([\w.-]+\.(dk|com|org|eu)\)|https?://", re.I)
 # Words a table question may use without the table containing them (Danish and English).

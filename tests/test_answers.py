@@ -747,6 +747,10 @@ def test_a_negated_yes_no_column_a_word_the_glossary_read_twice_and_a_question_a
     # "Hvilke er det?" asks about what the sentence before it says.
     match = corpus_index.match_table("Nogle kommuner har digitaliseringen med i deres planstrategi. Hvilke er det?")
     assert match is not None and match.rows and all("planstrategi" in row[1].lower() for row in match.rows)
+    # "bruger" (uses) frames the question; "brugere" (users) would be a word the table lacks.
+    match = corpus_index.match_table("Hvilke kommuner bruger en digitaliseringspolitik i stedet for en strategi?")
+    assert match is not None and {row[match.key_column] for row in match.rows} == {"Esbjerg", "Horsens"}
+    assert corpus_index.match_table("Hvilke typer brugere har Brugerklubben SBSYS?") is None
 
 
 def test_a_row_question_that_asks_when_gets_no_yes(corpus_index):
