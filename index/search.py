@@ -17,8 +17,7 @@ from .chunking import Chunk
 from .embedders import Embedder
 from .store import CHUNKS, LEXICON, SENTENCES, SENTENCE_VECTORS, TABLES, VECTORS, BUILD_COMMAND, IndexCorrupt, IndexMismatch, read_manifest
 from .rerank import RerankWeights, passage_coverage, rerank_key
-from .table_search import TableMatch, TableSearch
-from .tables import Table
+from .tables import Table, TableMatch, TableSearch
 from .text import Analyzer, fold
 
 MAX_QUERY_CHARS = 2000      # e5 reads 512 tokens; longer queries only cost time

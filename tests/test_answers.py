@@ -16,7 +16,7 @@ from index.search import Hit, HybridIndex
 from index.sentences import split_sentences, units
 from index.store import build_index, sentence_embedding_texts
 from index.tables import parse_all
-from index.table_words import years_asked
+from index.tables.words import years_asked
 from tests.conftest import FIXTURES, PROJECT_ROOT
 from tests.fakes import FakeEmbedder
 
@@ -665,7 +665,7 @@ def test_a_sentence_without_its_period_keeps_its_own_line_in_the_short_answer():
 
 
 def test_bounds_before_a_year_and_fixed_periods(corpus_index):
-    from index.table_filters import OPEN_END, year_span
+    from index.tables.filters import OPEN_END, year_span
 
     def spans(question: str) -> list[tuple[int, int]]:
         match = corpus_index.match_table(question)
@@ -683,7 +683,7 @@ def test_bounds_before_a_year_and_fixed_periods(corpus_index):
 
 
 def test_review_a_listed_name_shows_its_own_row_and_conditions_in_brackets_still_filter(corpus_index):
-    from index.table_filters import year_span
+    from index.tables.filters import year_span
     answerer = Answerer(corpus_index, AnswerPolicy(min_evidence=0.0, min_evidence_outside=0.0))
     # "aftale" is also a row of the models table: the row shown is the municipality's.
     answer = answerer.ask("Hvad står der i Nyborgs aftale om digitalisering?")
@@ -724,7 +724,7 @@ def test_a_compound_the_cell_writes_as_two_words_and_years_the_context_gave(corp
     # Word order matters: "Strategi for digitalisering og velfærdsteknologi" is no "digitaliseringsstrategi".
     assert "Hjørring" not in keys("Hvilke kommuner har en digitaliseringsstrategi?")
     # "de år" / "den periode" are the years an earlier sentence gave.
-    from index.table_filters import year_span
+    from index.tables.filters import year_span
     match = corpus_index.match_table("Vi har en strategi for 2019-2023. Hvilke kommuner har et dokument med præcis den periode?")
     assert match is not None and match.rows and all(year_span(row[3]) == (2019, 2023) for row in match.rows)
 

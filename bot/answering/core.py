@@ -9,7 +9,7 @@ import numpy as np
 
 from index.names import Names, prose
 from index.search import Hit, QueryError
-from index.table_search import TableMatch
+from index.tables import TableMatch
 
 from .evidence import passage_coverage
 from .scope import amount_missing, asks_to_write, outside_the_material

@@ -4,9 +4,9 @@ from __future__ import annotations
 import re
 
 from index.search import Hit
-from index.table_search import TableMatch
+from index.tables import TableMatch
 from index.rerank import is_english
-from index.table_words import subject_words
+from index.tables.words import subject_words
 
 _BARE_VALUE_RE = re.compile(r"^(ja|nej|høj|middel|lav|yes|no)\b", re.I)
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Callable
 
-from .table_words import (AT_LEAST_BEFORE_RE, AT_MOST_BEFORE_RE, CLAUSE_CONDITIONS, EXACT_RE, FEWER_RE, MORE_RE, MULTI_YEAR_RE, NUMBER_WORDS, OPEN_END_RE, OR_EARLIER_RE,
+from .words import (AT_LEAST_BEFORE_RE, AT_MOST_BEFORE_RE, CLAUSE_CONDITIONS, EXACT_RE, FEWER_RE, MORE_RE, MULTI_YEAR_RE, NUMBER_WORDS, OPEN_END_RE, OR_EARLIER_RE,
                           OR_LATER_RE, RANGE_RE, SINGLE_YEAR_RE, SUPERLATIVES, SPAN_RE, N_YEARS_RE, YEAR_CONDITIONS, period_length,
                           AFTER_YEAR_CONDITIONS,
                           YEAR_RE)
-from .tables import Table
+from .parse import Table
 
 if TYPE_CHECKING:
-    from .table_prep import PreparedTable
+    from .prep import PreparedTable
 
 OPEN_END = 9999
 

@@ -5,11 +5,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
-from .municipalities import municipalities_in
-from .table_words import (COLUMN_SYNONYMS, HYPHEN_JOIN_RE, LINK_RE, NO_CELL_RE, TABLE_NUMBER_RE, YEAR_RE,
+from ..municipalities import municipalities_in
+from .words import (COLUMN_SYNONYMS, HYPHEN_JOIN_RE, LINK_RE, NO_CELL_RE, TABLE_NUMBER_RE, YEAR_RE,
                           YES_CELL_RE, has)
-from .tables import Table
-from .text import fold
+from .parse import Table
+from ..text import fold
 
 Terms = Callable[[str], list[str]]
 

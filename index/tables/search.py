@@ -7,17 +7,17 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Callable, Collection, Sequence
 
-from .municipalities import municipalities_in
-from .names import words_in
-from .table_filters import number_filter, period_filter
-from .table_prep import PreparedTable, key_column, plain_cell
-from .table_message import adds_condition, after_dash, owned, question_of, whose
-from .table_question import TableQuestion, asked_columns, excluded_words, filter_values, read_question
-from .table_words import (COUNT_RE, EVERY_COLUMN_RE, EXPIRED_RE, GENERIC_WORDS, LIST_RE, LOWERCASE_SUBJECT_RE, NAME_RE,
+from ..municipalities import municipalities_in
+from ..names import words_in
+from .filters import number_filter, period_filter
+from .prep import PreparedTable, key_column, plain_cell
+from .message import adds_condition, after_dash, owned, question_of, whose
+from .question import TableQuestion, asked_columns, excluded_words, filter_values, read_question
+from .words import (COUNT_RE, EVERY_COLUMN_RE, EXPIRED_RE, GENERIC_WORDS, LIST_RE, LOWERCASE_SUBJECT_RE, NAME_RE,
                           NAMED_VALUE_RE, NEGATION_RE, NO_CELL_RE, OR_RE, OTHER_RE, POSSESSIVE_RE, QUANTITY_WORDS, QUOTED_RE, SECOND_QUESTION_RE,
                           YEAR_RE, YES_CELL_RE, YES_NO_RE, has, known)
-from .tables import Table
-from .text import fold
+from .parse import Table
+from ..text import fold
 
 __all__ = ["TableMatch", "TableSearch", "key_column"]
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 import re
 from typing import Callable
 
-from .municipalities import municipalities_in
-from .sentences import split_sentences
-from .table_prep import PreparedTable
-from .table_words import (ANAPHORA_RE, BARE_EXAMPLE_RE, CONJUNCTION_START_RE, COUNTING_RE, DASH_RE, EXAMPLE_RE, POSSESSIVE_RE,
+from ..municipalities import municipalities_in
+from ..sentences import split_sentences
+from .prep import PreparedTable
+from .words import (ANAPHORA_RE, BARE_EXAMPLE_RE, CONJUNCTION_START_RE, COUNTING_RE, DASH_RE, EXAMPLE_RE, POSSESSIVE_RE,
                           TABLE_NUMBER_RE, YEAR_RE, YEAR_SPAN_RE, YEARS_ANAPHORA_RE, YES_NO_RE, known)
-from .text import fold
+from ..text import fold
 
 _LOWER_START_RE = re.compile(r"([.!?]\s+)([a-zæøå])")
 _WHICH_ARE_THEY_RE = re.compile(r"\s*(?:hvilke|hvilken|hvem|hvor mange|which|who|how many)(?:\s+\w+)?\s+(?:er|var|is|are|were)"

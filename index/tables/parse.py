@@ -5,8 +5,8 @@ import re
 from dataclasses import dataclass
 from typing import Iterable
 
-from .chunking import PATH_SEPARATOR
-from .documents import Document
+from ..chunking import PATH_SEPARATOR
+from ..documents import Document
 
 _HEADING_RE = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _SEPARATOR_RE = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")

@@ -5,12 +5,12 @@ import re
 from dataclasses import dataclass
 from typing import Collection, Sequence
 
-from .table_filters import states_period_or_number
-from .table_prep import PreparedTable, Terms, cell_terms
-from .table_words import (ALL_RE, ALTERNATIVES_RE, CONTRAST_RE, COUNT_RE, EXCEPT_RE, EXPLAIN_RE, FRAMING_FORMS_RE,
+from .filters import states_period_or_number
+from .prep import PreparedTable, Terms, cell_terms
+from .words import (ALL_RE, ALTERNATIVES_RE, CONTRAST_RE, COUNT_RE, EXCEPT_RE, EXPLAIN_RE, FRAMING_FORMS_RE,
                           GENERIC_WORDS, HYPHEN_JOIN_RE, LIST_OF_RE, LIST_RE, NAME_RE, NEGATION_RE, SUPERLATIVE_WORDS,
                           TABLE_NUMBER_RE, YES_NO_RE, has, known, subject_words)
-from .text import fold
+from ..text import fold
 
 
 @dataclass(frozen=True)
