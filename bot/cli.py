@@ -114,12 +114,12 @@ async def run_chat(config) -> int:
 
 
 def run_groups_check(config, args) -> int:
-    from .routing.check import check_groups, render_check
+    from .routing.check import check_groups, render_check, render_reach
     from .services import make_router
 
     groups = load_theme_groups(args.groups or config.theme_groups_path)
     result = check_groups(make_router(config, groups, make_embedder(config.index.embedder)))
-    print(render_check(result))
+    print(render_check(result) + render_reach(groups))
     return 1 if result.inseparable else 0
 
 

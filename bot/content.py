@@ -49,6 +49,7 @@ class ThemeGroups:
     groups: tuple[ThemeGroup, ...]
     fallback: Fallback | None
     source: Path
+    ignored: tuple[str, ...] = ()   # keys the file has that nothing reads ("theme_groups[0].contact.channel")
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,7 @@ class _Reader:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.item = ""   # which list item is read, as a person counts it: "group 2, id 'drift'"
+        self.ignored: list[str] = []
 
     def fail(self, key: str, problem: str) -> ContentError:
         return ContentError(f"{self.path}: {key}: {problem}{f' [{self.item}]' if self.item else ''}")
@@ -122,6 +124,7 @@ class _Reader:
             if close:
                 raise self.fail(where, f"unknown key; did you mean {close[0]!r}?")
             log.warning("%s: %s: unknown key, ignored (known: %s)", self.path, where, ", ".join(known))
+            self.ignored.append(f"{where}{f' [{self.item}]' if self.item else ''}")
 
     def mapping(self, value: Any, key: str) -> dict:
         if value is None:
@@ -161,7 +164,7 @@ def load_theme_groups(path: Path) -> ThemeGroups:
     if "theme_groups" not in root:
         raise reader.fail("theme_groups", f"is missing (the file has: {', '.join(map(str, root)) or 'nothing'})")
     groups: list[ThemeGroup] = []
-    seen: set[str] = set()
+    seen: dict[str, int] = {}
     for i, item in enumerate(reader.items(root.get("theme_groups"), "theme_groups")):
         key = f"theme_groups[{i}]"
         named = item.get("id") if isinstance(item, dict) and isinstance(item.get("id"), str) else ""
@@ -172,8 +175,9 @@ def load_theme_groups(path: Path) -> ThemeGroups:
         if not _ID_RE.match(group_id):
             raise reader.fail(f"{key}.id", f"must be letters, digits, '-', '_' or '.' (got {group_id!r})")
         if group_id in seen:
-            raise reader.fail(f"{key}.id", f"{group_id!r} is used twice")
-        seen.add(group_id)
+            raise reader.fail(f"{key}.id", f"{group_id!r} is already the id of group {seen[group_id] + 1}; "
+                                           f"each group needs an id of its own")
+        seen[group_id] = i
         examples = data.get("examples") or []
         if not isinstance(examples, list) or not all(isinstance(e, (str, int, float)) for e in examples):
             raise reader.fail(f"{key}.examples", "must be a list of short texts")
@@ -200,7 +204,7 @@ def load_theme_groups(path: Path) -> ThemeGroups:
             contact=reader.contact(data["contact"], "fallback.contact") if data.get("contact") else None,
             channel=reader.text(data, "channel", "fallback", required=False),
         )
-    return ThemeGroups(tuple(groups), fallback, path)
+    return ThemeGroups(tuple(groups), fallback, path, tuple(reader.ignored))
 
 
 def load_dialogues(path: Path) -> tuple[DialogueSet, ...]:

@@ -24,7 +24,7 @@ def test_bundled_content_is_valid():
 @pytest.mark.parametrize("text,key", [
     ("theme_groups: []", "theme_groups: must be a list"),
     ("theme_groups:\n  - {id: a, name: A, description: D, contact: {name: N}}\n  - {id: a, name: B, description: D, contact: {name: N}}",
-     r"theme_groups\[1\].id: 'a' is used twice"),
+     r"theme_groups\[1\].id: 'a' is already the id of group 1"),
     ("theme_groups:\n  - {id: a, name: A, contact: {name: N}}", r"theme_groups\[0\].description: is missing"),
     ("theme_groups:\n  - {id: a, name: A, description: D, contact: {name: N, email: nope}}",
      r"theme_groups\[0\].contact.email: is not an e-mail"),
@@ -75,3 +75,18 @@ def test_a_broken_group_is_named_as_a_person_counts_and_tabs_get_a_hint(tmp_path
     path.write_text("theme_groups:\n\t- id: a\n", encoding="utf-8")
     with pytest.raises(ContentError, match="indent with spaces, not tabs"):
         load_theme_groups(path)
+
+
+def test_groups_check_notes_what_a_reply_would_miss(tmp_path):
+    from bot.routing.check import render_reach
+    path = tmp_path / "groups.yaml"
+    path.write_text("theme_groups:\n"
+                    "  - {id: a, name: A, description: D, channel: Kanal A, contact: {name: N, email: n@x.dk}}\n"
+                    "  - id: b\n    name: B\n    description: D\n    contact:\n      name: M\n      channel: Kanal B\n",
+                    encoding="utf-8")
+    groups = load_theme_groups(path)
+    assert groups.ignored == ("theme_groups[1].contact.channel [group 2, id 'b']",)
+    notes = render_reach(groups)
+    assert "Grupper uden Teams-kanal" in notes and "  • b" in notes and "uden e-mail" in notes
+    assert "Ingen «fallback»" in notes and "contact.channel" in notes
+    assert render_reach(load_theme_groups(PROJECT_ROOT / "knowledge" / "theme_groups.yaml")) == ""

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .decision import group_probabilities
+from ..content import ThemeGroups
 from .router import Router
 
 MIN_EXAMPLES = 3
@@ -109,3 +110,19 @@ def render_check(result: CheckResult) -> str:
     else:
         lines += ["", "OK: Alle grupper kan skelnes."]
     return "\n".join(lines)
+
+
+def render_reach(groups: ThemeGroups) -> str:
+    """What a user would miss in a reply: no channel to post in, no e-mail to write to, keys nothing reads."""
+    lines: list[str] = []
+    no_channel = [g.id for g in groups.groups if not g.channel]
+    no_email = [g.id for g in groups.groups if not g.contact.email]
+    if no_channel:
+        lines += ["Grupper uden Teams-kanal (svaret viser så kun kontaktpersonen):"] + [f"  • {g}" for g in no_channel]
+    if no_email:
+        lines += ["Kontaktpersoner uden e-mail (svaret viser så kun et navn):"] + [f"  • {g}" for g in no_email]
+    if groups.fallback is None:
+        lines.append("Ingen «fallback»: når ingen gruppe passer, kan botten ikke nævne en kontakt.")
+    if groups.ignored:
+        lines += ["Nøgler, som ikke bruges (står de under den rigtige nøgle?):"] + [f"  • {k}" for k in groups.ignored]
+    return "\n".join(["", "", "Bemærk:", *lines]) if lines else ""
