@@ -196,28 +196,3 @@ def test_real_embedder_with_the_shipped_calibration(e5_embedder, tmp_path) -> No
     empty = sum(router.route(n["need"]) == [] for n in none)
     assert first / len(clear) >= 0.8, f"clear right first {first}/{len(clear)}"
     assert empty / len(none) >= 0.75, f"none-fits empty {empty}/{len(none)}"
-
-
-def test_the_wanting_words_are_left_out_of_needs_and_examples() -> None:
-    from bot.routing.evidence import plain
-    assert plain("vi skal have nye kontorstole") == "kontorstole"
-    assert plain("vi har brug for nye nøgletal på daginstitutionsområdet") == "nøgletal på daginstitutionsområdet"
-    assert plain("we need a new booking system") == "booking system"
-    assert plain("Vores VPN driver ikke") == "Vores VPN driver ikke"
-    assert plain("vi skal") == "vi skal"   # nothing left: the text as written
-
-
-@pytest.mark.slow
-def test_an_everyday_need_is_not_routed_by_the_shape_of_an_example(e5_embedder, tmp_path) -> None:
-    """'vi skal have nye kontorstole' once went, sure, to the group whose example was 'vi skal have fibernet …'."""
-    groups = ThemeGroups((
-        ThemeGroup("drift", "Netværk og drift", "Netværk, servere, wifi og fibernet på kommunens lokationer.",
-                   ("vi skal have fibernet på den nye daginstitution", "wifi virker ikke på rådhuset"),
-                   Contact("Ole", "ole@example.dk")),
-        ThemeGroup("data", "Data og ledelsesinformation", "Nøgletal, dashboards og statistik til ledelsen.",
-                   ("et dashboard over sygefravær",), Contact("Ida", "ida@example.dk")),
-    ), None, Path("groups.yaml"))
-    router = Router(groups, e5_embedder, cache_dir=tmp_path)
-    assert [m.group.id for m in router.route("vi har brug for nye nøgletal for sygefraværet")][:1] == ["data"]
-    chairs = router.route("vi skal have nye kontorstole")
-    assert not chairs or chairs[0].score < 0.9

@@ -34,20 +34,6 @@ def neutral(text: str) -> str:
     return stripped if len(words(stripped)) >= 2 else text
 
 
-# "Vi skal have nye kontorstole" is not like "vi skal have fibernet på den nye daginstitution": e5 matches the
-# shape of a short need, so the wanting words are left out of both the need and the examples.
-_WANTING_RE = re.compile(
-    r"^(?:(?:vi|jeg|man|de|i)\s+(?:skal|vil|skulle|ville|har|mangler|ønsker|gerne|bør|må|kan)"
-    r"(?:\s+(?:gerne|lige|nu|også|snart|til|at|have|bruge|brug|for|behov|hjælp|købe|lave|have|en|et|nogle|noget|nye?|nyt))*"
-    r"|we\s+(?:need|want|have|would like|must|should)(?:\s+(?:to|a|an|some|new|help|with|get))*)\s+", re.I)
-
-
-def plain(text: str) -> str:
-    """'vi skal have nye kontorstole' -> 'kontorstole': the topic without the wanting (kept when nothing is left)."""
-    stripped = _WANTING_RE.sub("", text.strip())
-    return stripped if len(words(stripped)) >= 1 else text
-
-
 _PHRASE_RE = re.compile(r"[,;:.()]\s*|\s+(?:og|samt|eller|fx|herunder|bl\.a\.)\s+", re.I)
 
 
@@ -107,8 +93,7 @@ class GroupEvidence:
             pieces += [Piece(i, e, "example") for e in g.examples if words(e)]
             pieces += [Piece(i, e, "learned") for e in learned.get(g.id, ()) if words(e)]
         self.pieces = pieces
-        texts = [neutral(p.text) if p.kind == "description" else plain(p.text) if p.kind in ("example", "learned")
-                 else p.text for p in pieces]
+        texts = [neutral(p.text) if p.kind == "description" else p.text for p in pieces]
         embed = vectors_of or embedder.embed_queries
         self.vectors = np.asarray(embed(texts), dtype=np.float32) if texts else np.zeros((0, 1), np.float32)
         self.owner = np.array([p.group for p in pieces], dtype=np.int64)
@@ -118,7 +103,7 @@ class GroupEvidence:
         self.centroids = centroids / np.maximum(np.linalg.norm(centroids, axis=1, keepdims=True), 1e-12)
         phrase_texts = list(dict.fromkeys(
             (i, ph) for i, g in enumerate(groups)
-            for ph in [*phrases(g.name), *phrases(g.description), *map(plain, [*g.examples, *learned.get(g.id, ())])]))
+            for ph in [*phrases(g.name), *phrases(g.description), *g.examples, *learned.get(g.id, ())]))
         self._phrase_owner = np.array([i for i, _ in phrase_texts], dtype=np.int64)
         self._phrase_vectors = np.asarray(embed([t for _, t in phrase_texts]), dtype=np.float32) if phrase_texts \
             else self.vectors[:0]

@@ -14,7 +14,7 @@ from index.text import words
 from ..content import ThemeGroup, ThemeGroups
 from .decision import Calibration, Decision, decide, group_probabilities, none_probability
 from .domain import DomainLayer, cached_query_vectors, load_domain
-from .evidence import Evidence, GroupEvidence, need_features, plain
+from .evidence import Evidence, GroupEvidence, need_features
 from .request import routing_need
 
 
@@ -91,7 +91,7 @@ class Router:
         return self._analyse(_topic(need), limit, evidence_model or self._evidence)
 
     def _analyse(self, need: str, limit: int, evidence_model: GroupEvidence) -> Analysis:
-        vector = np.asarray(self.embedder.embed_queries([plain(need)])[0], dtype=np.float32)
+        vector = np.asarray(self.embedder.embed_queries([need])[0], dtype=np.float32)
         ev = evidence_model.evidence(need, vector)
         logits, probabilities = group_probabilities(ev.features, self.calibration)
         features = need_features(ev, logits)
