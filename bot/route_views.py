@@ -83,7 +83,8 @@ def route_reply(need: str, matches: Sequence[Any], fallback: Fallback | None) ->
         return Reply("\n".join(lines), c.card(body, actions, "\n".join(lines)), kind="route-ask", data=data,
                      summary=f"Mente du {_either(m.group.name for m in matches)}?")
     best = matches[0]
-    lines = [f"Tal med **{best.group.name}**.", ""] + _group_lines(best.group)
+    # The name is said once: "Tal med **X**." and then what X does (no second **X** heading).
+    lines = [f"Tal med **{best.group.name}**.", ""] + _group_lines(best.group)[1:]
     if best.reason:
         lines.append(f"Minder om: «{best.reason}»")
     body = [c.heading("Den rette temagruppe"), c.user_text(need, prefix="Dit behov: ", subtle=True),

@@ -196,3 +196,12 @@ def test_real_embedder_with_the_shipped_calibration(e5_embedder, tmp_path) -> No
     empty = sum(router.route(n["need"]) == [] for n in none)
     assert first / len(clear) >= 0.8, f"clear right first {first}/{len(clear)}"
     assert empty / len(none) >= 0.75, f"none-fits empty {empty}/{len(none)}"
+
+
+def test_a_sure_reply_names_the_group_once() -> None:
+    from bot.route_views import route_reply
+    group = ThemeGroup("drift", "Netværk og drift", "Netværk, servere og wifi.", ("wifi virker ikke",),
+                       Contact("Ole", "ole@example.dk"), "Drift")
+    reply = route_reply("wifi er nede", [GroupMatch(group, 0.95, "wifi virker ikke")], None)
+    assert reply.text.count("Netværk og drift") == 1 and reply.text.startswith("Tal med **Netværk og drift**.")
+    assert "Kontakt: Ole (ole@example.dk)" in reply.text and "Teams-kanal: Drift" in reply.text
