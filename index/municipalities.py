@@ -31,7 +31,7 @@ _LOWER_RE = re.compile(r"(?<![^\W_])(" + "|".join(_pattern(s) for s in sorted(_S
                        + r")(?:s|'s|’s)?(?![^\W_])")
 _CAPITAL_RE = re.compile(r"\b(" + "|".join(sorted(_EVERYDAY)) + r")s?\b")
 # Before "kommune" the everyday word is the name in any case ("jeg sidder i greve kommunes …").
-_BEFORE_KOMMUNE_RE = re.compile(r"\b(" + "|".join(n.lower() for n in sorted(_EVERYDAY)) + r")\s+(?=kommune|municipality)", re.I)
+_BEFORE_KOMMUNE_RE = re.compile(r"\b(" + "|".join(n.lower() for n in sorted(_EVERYDAY)) + r")\s+(?=kommunes?\b|municipality\b)", re.I)
 
 
 def municipalities_in(text: str) -> list[str]:

@@ -587,6 +587,8 @@ def test_a_sentence_that_echoes_the_question_does_not_beat_a_closer_answer_by_it
     ("Which vendor's platform did the two municipalities choose?", True),  # a contract, not organisation
     ("Hvilken leverandør har kommunen valgt til sit ESDH-system?", True),
     ("Has monopolbruddet become part of what the company works on?", False),
+    ("Hvilken leverandørstyring anbefaler KL i samarbejder?", False),   # a compound, not a vendor
+    ("Which companies are section 60 companies in the material?", False),
 ])
 def test_personal_how_tos_and_writing_requests_are_outside_the_material(question, outside):
     assert outside_the_material(question) is outside
@@ -757,3 +759,22 @@ def test_a_row_question_that_asks_when_gets_no_yes(corpus_index):
     answer = Answerer(corpus_index).ask("Middelfart har vist en teknologi- og digitaliseringsindsats – hvornår gælder den fra?")
     assert answer.answered and answer.rows == ("Middelfart",) and not answer.short_answer.startswith("Ja")
     assert "Fra 2018" in answer.short_answer
+
+
+def test_review_false_positives_of_the_new_table_rules(corpus_index):
+    from index.municipalities import municipalities_in
+    # A lone year before, or "samme periode som Køge", is no period to fill in.
+    assert corpus_index.match_table("Vi lavede en analyse i 2018. Hvilke kommuner har en strategi, der dækker samme "
+                                    "periode som Køge?") is None
+    # A compound of its own in the middle ("styrings") is not the cell's "Digitale principper".
+    rebild = corpus_index.match_table("Har Rebild digitaliseringsstyringsprincipper?")
+    assert rebild is None or rebild.verdict is not True
+    # "Hvilke er det?" asks which of "nogle …"; after "Vi er med i et samarbejde." it asks nothing a table holds.
+    assert corpus_index.match_table("Vi er med i et samarbejde. Hvilke er det?") is None
+    assert municipalities_in("Er det vejen kommunerne skal gå?") == []
+    # A relative "hvor" or "which" keeps a yes/no question's verdict; a "hvornår" after a dash asks when.
+    ask = Answerer(corpus_index).ask
+    assert ask("Har Køge en strategi, hvor 2019 er med?").short_answer.startswith("Ikke ifølge")
+    assert ask("Jeg ved ikke hvad vi har. Har Skive en digitaliseringsstrategi?").short_answer.startswith("Ja.")
+    assert not ask("skal lige bruge det til et notat – hvornår udløber allerøds digitaliseringsstrategi?"
+                   ).short_answer.startswith("Ja")

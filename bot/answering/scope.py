@@ -37,8 +37,8 @@ _HOLDS_POST = re.compile(r"\b(?:hvad hedder|hvem er|who is|what is the name of)\
 
 # "Hvilken leverandør valgte …?", "Which vendor supplies …?": the material names almost no vendors; which
 # company a municipality chose is a fact about a contract, not about how digitalisation is organised.
-_WHICH_VENDOR = re.compile(r"\b(?:hvilken|hvilke|hvilket|which)\s+(?:\w+\s+)?\w*(?:leverandør|vendor|supplier|firma|"
-                           r"company|companies|operatør|operator|konsulenthus)\w*", re.I)
+_WHICH_VENDOR = re.compile(r"\b(?:hvilken|hvilke|hvilket|which)\s+(?:\w+\s+)?(?:leverandør(?:en|er|erne)?|vendor'?s?|"
+                           r"suppliers?|firma(?:et)?|company|(?:drifts)?operatør(?:en)?|operators?|konsulenthus)\b", re.I)
 
 
 def asks_to_write(question: str) -> bool:

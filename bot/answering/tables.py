@@ -44,7 +44,10 @@ def table_short_answer(question: str, match: TableMatch) -> str:
     if not any(subject[:5] == noun[:5] for noun in nouns):
         subject = ""
     # "Middelfart har vist en indsats – hvornår gælder den fra?" asks when, not whether.
-    yes_no = not re.search(r"\b(hv(?:ad|em|ilke[nt]?|or|ornår|orfor|orledes)|which|what|who|how|when|where)\b", question, re.I)
+    asked = re.split(r"(?<=[.!?])\s+|\s[–—-]\s|:\s", question.strip())[-1]   # the part that asks
+    # "Har Køge en strategi, hvor 2019 er med?" asks whether; "Middelfart har vist … – hvornår gælder den fra?" when.
+    yes_no = bool(re.match(r"\s*(?:har|er|står|findes|kan|skal|does|do|is|are|has|have|can)\b", asked, re.I)) or not re.search(
+        r"\b(?:hv(?:ad|em|ilke[nt]?|or|ornår|orfor|orledes)|which|what|who|how|when|where)\b", asked, re.I)
     n = len(match.rows)
     if match.intent == "absent":
         names = " og ".join(match.missing)

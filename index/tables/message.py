@@ -12,8 +12,8 @@ from .words import (ANAPHORA_RE, BARE_EXAMPLE_RE, CONJUNCTION_START_RE, COUNTING
 from ..text import fold
 
 _LOWER_START_RE = re.compile(r"([.!?]\s+)([a-zæøå])")
-_WHICH_ARE_THEY_RE = re.compile(r"\s*(?:hvilke|hvilken|hvem|hvor mange|which|who|how many)(?:\s+\w+)?\s+(?:er|var|is|are|were)"
-                                r"\s+(?:det|de|dem|they|those|them|these)\s*[?.!]?\s*$", re.I)
+_WHICH_ARE_THEY_RE = re.compile(r"\s*(?:hvilke|hvilken|hvem|hvor mange)(?:\s+\w+)?\s+(?:er|var)\s+(?:det|de|dem)\s*[?.!]?\s*$", re.I)
+_SOME_RE = re.compile(r"\b(?:nogle|flere|enkelte|visse)\b", re.I)   # "nogle kommuner har …": which ones is the question
 _ASKS_RE = re.compile(r"\s*(hv\w+|which|what|how|who|when|where|does|do|is|are|has|have|har|er|findes|står|kan)\b", re.I)
 
 
@@ -33,14 +33,15 @@ def question_of(message: str) -> str:
     chosen = next((i for i in reversed(range(len(sentences)))
                    if sentences[i].rstrip().endswith("?") or _ASKS_RE.match(sentences[i])), len(sentences) - 1)
     question = message[spans[chosen][0]:spans[chosen][1]]
-    if chosen and _WHICH_ARE_THEY_RE.match(question):
+    if chosen and _WHICH_ARE_THEY_RE.match(question) and _SOME_RE.search(sentences[chosen - 1]):
         # "… har digitaliseringen med i deres planstrategi. Hvilke kommuner er det?": the sentence before says which.
         question = message[spans[chosen - 1][0]:spans[chosen][1]]
     named_before = [m.group(0) for s in sentences[:chosen] for m in TABLE_NUMBER_RE.finditer(s)]
     if named_before and not TABLE_NUMBER_RE.search(question):
         question = f"{question} ({named_before[-1]})"
     years_before = [m.group(0) for s in sentences[:chosen] for m in YEAR_SPAN_RE.finditer(s)]
-    if years_before and not YEAR_RE.search(question):
+    # "samme periode som Køge" points at a row, not at the years before.
+    if years_before and not YEAR_RE.search(question) and not re.search(r"(?:periode|år|years|period)\s+(?:som|as)\b", question, re.I):
         # "Vi planlægger en strategi for 2021-2025. Hvor mange … dækker præcis de år?": the years the context gave.
         question = YEARS_ANAPHORA_RE.sub(years_before[-1], question, count=1)
     return COUNTING_RE.sub("", BARE_EXAMPLE_RE.sub("", EXAMPLE_RE.sub("", question)))

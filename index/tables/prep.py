@@ -52,8 +52,11 @@ def elided_terms(terms: Terms, text: str, words: frozenset[str]) -> frozenset[st
 def paired_terms(terms: Terms, text: str) -> frozenset[str]:
     """Two words in a row as one "first+second" term (hyphens joined), for compounds the cell writes apart
     ("Digitale principper" for "digitaliseringsprincipper"); "+" is never part of a question's term."""
-    stems = [next(iter(terms(HYPHEN_JOIN_RE.sub("", w))), "") for w in text.split()]
-    return frozenset(f"{a}+{b}" for a, b in zip(stems, stems[1:]) if len(a) >= 5 and len(b) >= 5)
+    pairs: set[str] = set()
+    for clause in re.split(r"[.,;:()|–]", text):   # "Jf. vedtægterne. Forskellige …" are no pair
+        stems = [next(iter(terms(HYPHEN_JOIN_RE.sub("", w))), "") for w in clause.split()]
+        pairs |= {f"{a}+{b}" for a, b in zip(stems, stems[1:]) if len(a) >= 5 and len(b) >= 5}
+    return frozenset(pairs)
 
 
 def key_names(key: str) -> frozenset[str]:

@@ -19,7 +19,7 @@ YEAR_RE = re.compile(r"\b(19[89]\d|20[0-4]\d)\b")
 # "de år", "samme periode", "those years": years an earlier sentence gave ("Vi planlægger en strategi for 2021-2025.")
 YEARS_ANAPHORA_RE = re.compile(r"\b(?:(?:de|disse|samme|de samme|den|denne|den samme)\s+(?:år|årstal|periode)|"
                                r"(?:those|these|the same|that|this)\s+(?:years|period))\b", re.I)
-YEAR_SPAN_RE = re.compile(r"\b(?:19[89]\d|20[0-4]\d)(?:\s*[-–]\s*(?:19[89]\d|20[0-4]\d))?\b")
+YEAR_SPAN_RE = re.compile(r"\b(?:19[89]\d|20[0-4]\d)\s*[-–]\s*(?:19[89]\d|20[0-4]\d)\b")   # a period, not a lone year
 SPAN_RE = re.compile(r"\b(19[89]\d|20[0-4]\d)\s*[-–]\s*(19[89]\d|20[0-4]\d)\b")
 
 
@@ -257,7 +257,10 @@ def _split_compound(term: str, terms: frozenset[str]) -> bool:
         first_word, second_word = pair.split("+", 1)
         for cut in range(5, len(term) - 5):
             head, first = term[cut + 1:], term[:cut]
-            if term[cut] == "s" and second_word.endswith(head) and (first.startswith(first_word) or first_word.startswith(first)):
+            # The first part is the cell's word with at most a derivation added ("digital" -> "digitalisering"),
+            # not a compound of its own ("digitaliseringsstyring").
+            close = (first.startswith(first_word) and len(first) - len(first_word) <= 7) or first_word.startswith(first)
+            if term[cut] == "s" and second_word.endswith(head) and close:
                 return True
     return False
 
