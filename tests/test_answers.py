@@ -772,6 +772,8 @@ def test_review_false_positives_of_the_new_table_rules(corpus_index):
     # "Hvilke er det?" asks which of "nogle …"; after "Vi er med i et samarbejde." it asks nothing a table holds.
     assert corpus_index.match_table("Vi er med i et samarbejde. Hvilke er det?") is None
     assert municipalities_in("Er det vejen kommunerne skal gå?") == []
+    # The models table lists forms of organisation, not municipalities.
+    assert corpus_index.match_table("Hvilke kommuner har en digitaliseringsmodel?") is None
     # A relative "hvor" or "which" keeps a yes/no question's verdict; a "hvornår" after a dash asks when.
     ask = Answerer(corpus_index).ask
     assert ask("Har Køge en strategi, hvor 2019 er med?").short_answer.startswith("Ikke ifølge")

@@ -90,3 +90,6 @@ def test_groups_check_notes_what_a_reply_would_miss(tmp_path):
     assert "Grupper uden Teams-kanal" in notes and "  • b" in notes and "uden e-mail" in notes
     assert "Ingen «fallback»" in notes and "contact.channel" in notes
     assert render_reach(load_theme_groups(PROJECT_ROOT / "knowledge" / "theme_groups.yaml")) == ""
+    path.write_text("theme_groups:\n  - {id: a, name: A, description: D, channel: K, contact: {name: N, email: n@x.dk}}\n"
+                    "fallback: {name: Digitaliseringsenheden}\n", encoding="utf-8")
+    assert "«fallback» har hverken Teams-kanal" in render_reach(load_theme_groups(path))

@@ -123,6 +123,8 @@ def render_reach(groups: ThemeGroups) -> str:
         lines += ["Kontaktpersoner uden e-mail (svaret viser så kun et navn):"] + [f"  • {g}" for g in no_email]
     if groups.fallback is None:
         lines.append("Ingen «fallback»: når ingen gruppe passer, kan botten ikke nævne en kontakt.")
+    elif not (groups.fallback.channel or (groups.fallback.contact and groups.fallback.contact.email)):
+        lines.append("«fallback» har hverken Teams-kanal eller en kontakt med e-mail: svaret kan ikke vise, hvor man skriver.")
     if groups.ignored:
         lines += ["Nøgler, som ikke bruges (står de under den rigtige nøgle?):"] + [f"  • {k}" for k in groups.ignored]
     return "\n".join(["", "", "Bemærk:", *lines]) if lines else ""

@@ -54,6 +54,7 @@ class TableSearch:
         self._terms: Callable[[str], list[str]] = lambda text: list(cached(text))
         self._generic = frozenset(terms(" ".join(GENERIC_WORDS)))
         self._quantities = frozenset(terms(" ".join(QUANTITY_WORDS)))
+        self._municipality_terms = frozenset(terms("kommuner kommune municipalities municipality"))
         prepared = [PreparedTable.of(t, self._terms, self._generic) for t in self.tables]
         numbers = Counter(p.caption_number for p in prepared)
         # Every report has its "Tabel 1": a number names a table only while no other table has it.
@@ -245,6 +246,8 @@ class TableSearch:
             return None   # "Hvilke to spor arbejder de efter?": a word inside a sentence-long cell, in a table never named
         # "Hvilke kommuner …" lists a table keyed by municipality rather than one that merely shares a word.
         keyed = bool((q.subjects | set(extra_terms)) & prep.key_header_terms)
+        if q.listing and not q.count and not keyed and not prep.municipal and q.subjects & self._municipality_terms:
+            return None   # "Hvilke kommuner har en digitaliseringsmodel?": the models table lists no municipalities
         return 2 + len(s.values) + q.named + 0.5 * keyed, TableMatch(
             table, tuple(table.rows[i] for i in s.rows), "count" if q.count else "list", key, shown)
 
