@@ -8,7 +8,7 @@ from ..municipalities import municipalities_in
 from ..sentences import split_sentences
 from .prep import PreparedTable
 from .words import (ANAPHORA_RE, BARE_EXAMPLE_RE, CONJUNCTION_START_RE, COUNTING_RE, DASH_RE, EXAMPLE_RE, POSSESSIVE_RE,
-                          TABLE_NUMBER_RE, YEAR_RE, YEAR_SPAN_RE, YEARS_ANAPHORA_RE, YES_NO_RE, known)
+                          TABLE_NUMBER_RE, SPAN_RE, YEAR_RE, YEARS_ANAPHORA_RE, YES_NO_RE, known)
 from ..text import fold
 
 _LOWER_START_RE = re.compile(r"([.!?]\s+)([a-zæøå])")
@@ -39,7 +39,7 @@ def question_of(message: str) -> str:
     named_before = [m.group(0) for s in sentences[:chosen] for m in TABLE_NUMBER_RE.finditer(s)]
     if named_before and not TABLE_NUMBER_RE.search(question):
         question = f"{question} ({named_before[-1]})"
-    years_before = [m.group(0) for s in sentences[:chosen] for m in YEAR_SPAN_RE.finditer(s)]
+    years_before = [m.group(0) for s in sentences[:chosen] for m in SPAN_RE.finditer(s)]
     # "samme periode som Køge" points at a row, not at the years before.
     if years_before and not YEAR_RE.search(question) and not re.search(r"(?:periode|år|years|period)\s+(?:som|as)\b", question, re.I):
         # "Vi planlægger en strategi for 2021-2025. Hvor mange … dækker præcis de år?": the years the context gave.

@@ -19,7 +19,6 @@ YEAR_RE = re.compile(r"\b(19[89]\d|20[0-4]\d)\b")
 # "de år", "samme periode", "those years": years an earlier sentence gave ("Vi planlægger en strategi for 2021-2025.")
 YEARS_ANAPHORA_RE = re.compile(r"\b(?:(?:de|disse|samme|de samme|den|denne|den samme)\s+(?:år|årstal|periode)|"
                                r"(?:those|these|the same|that|this)\s+(?:years|period))\b", re.I)
-YEAR_SPAN_RE = re.compile(r"\b(?:19[89]\d|20[0-4]\d)\s*[-–]\s*(?:19[89]\d|20[0-4]\d)\b")   # a period, not a lone year
 SPAN_RE = re.compile(r"\b(19[89]\d|20[0-4]\d)\s*[-–]\s*(19[89]\d|20[0-4]\d)\b")
 
 
